@@ -1,0 +1,70 @@
+import type { RouteName } from "./audit-entry.js";
+import { createContext, type RouteContext } from "./context.js";
+import { errorResponse, finalizeResponse } from "./response.js";
+
+/** Calls the rest of the chain and resolves to its response. */
+export type Next = () => Promise<Response>;
+
+/**
+ * One layer of a route: it may answer itself, or call `next()` and read or rewrite the response.
+ * Throw a `TollgateError` to answer with an error.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a middleware list mixes layers with different state types
+export type Middleware<S extends object = any> = (ctx: RouteContext<S>, next: Next) => Promise<Response>;
+
+/** The innermost function of a route: it produces the response once every layer has passed. */
+// biome-ignore lint/suspicious/noExplicitAny: see Middleware
+export type Endpoint<S extends object = any> = (ctx: RouteContext<S>) => Response | Promise<Response>;
+
+/** A Web-standard route handler: it never throws and never rejects. */
+export type Handler = (request: Request) => Promise<Response>;
+
+export interface ComposeOptions {
+  /** Route name used in audit entries. @default "custom" */
+  route?: RouteName;
+}
+
+/** Runs `middlewares` in order around `endpoint` for one context (the onion without the boundary). */
+export function chain(
+  middlewares: readonly Middleware[],
+  endpoint: Endpoint,
+): (ctx: RouteContext) => Promise<Response> {
+  return function run(ctx) {
+    let called = -1;
+    async function dispatch(index: number): Promise<Response> {
+      if (index <= called) throw new Error("next() called more than once");
+      called = index;
+      const layer = middlewares[index];
+      if (layer === undefined) return endpoint(ctx);
+      return layer(ctx, () => dispatch(index + 1));
+    }
+    return dispatch(0);
+  };
+}
+
+/**
+ * Composes middlewares around an endpoint into a Web-standard handler. Each request gets a fresh
+ * context with a request id; anything thrown becomes the contract's JSON error; every response
+ * carries `x-request-id`.
+ *
+ * @example
+ * const handler = compose(
+ *   [audit(), allowMethods(["POST"]), bodyLimit(), stripeSignature({ secret }), timestampWindow()],
+ *   () => Response.json({ received: true }),
+ *   { route: "my-webhook" },
+ * );
+ */
+export function compose(middlewares: readonly Middleware[], endpoint: Endpoint, options: ComposeOptions = {}): Handler {
+  const run = chain(middlewares, endpoint);
+  const route = options.route ?? "custom";
+  return async function handler(request) {
+    const ctx = createContext(request, route);
+    let response: Response;
+    try {
+      response = await run(ctx);
+    } catch (error) {
+      response = errorResponse(ctx, error);
+    }
+    return finalizeResponse(ctx, response);
+  };
+}

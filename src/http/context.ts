@@ -1,0 +1,66 @@
+import type { AuditRecord, RouteName } from "./audit-entry.js";
+
+/** State the built-in layers fill in; your own middlewares may add fields through the type parameter. */
+export interface CoreState {
+  /** Unix seconds from the verified signature header. */
+  signedAt?: number;
+  /** Id the idempotency layer claims (already namespaced, e.g. `stripe:evt_…`). */
+  idempotencyKey?: string;
+  /** The verified, parsed event. */
+  event?: unknown;
+}
+
+/**
+ * Everything a middleware sees about one request. Created once per request by `compose`.
+ */
+export interface RouteContext<S extends object = Record<never, never>> {
+  readonly request: Request;
+  readonly route: RouteName;
+  /** A random UUID, echoed as `x-request-id` and in every error body. */
+  readonly requestId: string;
+  /** First hop of `x-forwarded-for`, else `x-real-ip`, else `cf-connecting-ip`; null if none. */
+  readonly sourceIp: string | null;
+  /** Milliseconds since the epoch when the request arrived (`Date.now()`, so fake timers apply). */
+  readonly receivedAt: number;
+  /** The body exactly as received, once a body layer has read it. */
+  rawBody: Uint8Array | undefined;
+  /** The audit entry being built. */
+  readonly audit: AuditRecord;
+  /** Headers every response of this request gets, error responses included (CORS, rate limit). */
+  readonly responseHeaders: Headers;
+  state: CoreState & Partial<S>;
+}
+
+/** Reads the client IP the way common proxies report it. The value is only as trustworthy as your proxy. */
+export function sourceIpOf(headers: Headers): string | null {
+  const forwarded = headers.get("x-forwarded-for");
+  if (forwarded) {
+    const first = forwarded.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  return headers.get("x-real-ip")?.trim() || headers.get("cf-connecting-ip")?.trim() || null;
+}
+
+export function createContext(request: Request, route: RouteName): RouteContext {
+  const receivedAt = Date.now();
+  const requestId = crypto.randomUUID();
+  const sourceIp = sourceIpOf(request.headers);
+  return {
+    request,
+    route,
+    requestId,
+    sourceIp,
+    receivedAt,
+    rawBody: undefined,
+    audit: {
+      requestId,
+      timestamp: new Date(receivedAt).toISOString(),
+      route,
+      method: request.method,
+      sourceIp,
+      mutations: [],
+    },
+    responseHeaders: new Headers(),
+    state: {},
+  };
+}

@@ -1,0 +1,40 @@
+import type { RouteContext } from "./context.js";
+import { toTollgateError } from "./errors.js";
+
+/** A JSON response. */
+export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...Object.fromEntries(new Headers(headers)) },
+  });
+}
+
+/**
+ * Turns anything thrown into the contract's JSON error body. The cause of a 5xx is logged with the
+ * request id; nothing but the code's safe message ever reaches the client.
+ */
+export function errorResponse(ctx: RouteContext, error: unknown): Response {
+  const failure = toTollgateError(error);
+  if (failure.status >= 500) {
+    console.error(`[tollgate] ${failure.code} requestId=${ctx.requestId}`, failure.cause ?? "");
+  }
+  const body: Record<string, unknown> = { error: failure.message, code: failure.code, requestId: ctx.requestId };
+  if (failure.code === "VALIDATION_ERROR" && failure.details) body.details = failure.details;
+  return json(body, failure.status);
+}
+
+/** Adds the context's response headers and `x-request-id`, copying the response if its headers are immutable. */
+export function finalizeResponse(ctx: RouteContext, response: Response): Response {
+  let result = response;
+  try {
+    result.headers.set("x-request-id", ctx.requestId);
+  } catch {
+    result = new Response(response.body, response);
+    result.headers.set("x-request-id", ctx.requestId);
+  }
+  ctx.responseHeaders.forEach((value, name) => {
+    if (name === "vary") result.headers.append(name, value);
+    else if (!result.headers.has(name)) result.headers.set(name, value);
+  });
+  return result;
+}

@@ -1,0 +1,35 @@
+export { svixScheme, svixSignature, verifySvixSignature } from "./clerk/signature.js";
+export { HMAC_IMPLEMENTATION } from "./crypto/hmac.js";
+export type { AuditEntry, AuditOutcome, AuditRecord, AuditSink, SecurityWarningEntry } from "./http/audit-entry.js";
+export {
+  type ComposeOptions,
+  chain,
+  compose,
+  type Endpoint,
+  type Handler,
+  type Middleware,
+  type Next,
+} from "./http/compose.js";
+export { type CoreState, type RouteContext, sourceIpOf } from "./http/context.js";
+export { isTollgateError, TollgateError } from "./http/errors.js";
+export { errorResponse, json } from "./http/response.js";
+export type { TimestampWindowOptions } from "./http/time-window.js";
+export { allowMethods } from "./security/allow-methods.js";
+export { type AuditOptions, audit, consoleAuditSink, type SecurityWarningOptions } from "./security/audit.js";
+export {
+  type BodyLimitOptions,
+  bodyLimit,
+  JSON_BODY_LIMIT,
+  readBody,
+  WEBHOOK_BODY_LIMIT,
+} from "./security/body-limit.js";
+export { type CorsOptions, cors } from "./security/cors.js";
+export { type EventPayloadOptions, eventPayload, type ParsedEvent } from "./security/event-payload.js";
+export { type IdempotencyOptions, idempotency } from "./security/idempotency.js";
+export { type RateLimitOptions, rateLimit } from "./security/rate-limit.js";
+export { type SignatureOptions, type SignatureScheme, type SignatureState, signature } from "./security/signature.js";
+export { timestampWindow } from "./security/timestamp-window.js";
+export { createMemoryIdempotencyStore, type MemoryStoreOptions } from "./stores/memory-idempotency.js";
+export { createMemoryRateLimitStore } from "./stores/memory-rate-limit.js";
+export type { ClaimResult, IdempotencyStore, RateLimitHit, RateLimitStore } from "./stores/types.js";
+export { stripeScheme, stripeSignature, type VerifyOptions, verifyStripeSignature } from "./stripe/signature.js";

@@ -1,0 +1,23 @@
+import type { Middleware } from "../http/compose.js";
+import { TollgateError } from "../http/errors.js";
+
+/**
+ * Answers 405 `METHOD_NOT_ALLOWED`, with an `Allow` header, to any method not listed.
+ *
+ * @example
+ * compose([allowMethods(["POST"]), …], endpoint);
+ */
+export function allowMethods(methods: readonly string[]): Middleware {
+  if (!Array.isArray(methods) || methods.length === 0 || !methods.every((m) => typeof m === "string")) {
+    throw new TypeError("tollgate: allowMethods needs a non-empty array of method names");
+  }
+  const allowed = Object.freeze(methods.map((method) => method.toUpperCase()));
+  const allowHeader = allowed.join(", ");
+  return async function allowMethods(ctx, next) {
+    if (!allowed.includes(ctx.request.method.toUpperCase())) {
+      ctx.responseHeaders.set("allow", allowHeader);
+      throw new TollgateError("METHOD_NOT_ALLOWED");
+    }
+    return next();
+  };
+}

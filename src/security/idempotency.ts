@@ -1,0 +1,90 @@
+import type { Middleware } from "../http/compose.js";
+import type { RouteContext } from "../http/context.js";
+import { TollgateError } from "../http/errors.js";
+import { json } from "../http/response.js";
+import { createMemoryIdempotencyStore } from "../stores/memory-idempotency.js";
+import type { IdempotencyStore } from "../stores/types.js";
+import { storeCall } from "../stores/with-timeout.js";
+
+export interface IdempotencyOptions {
+  /**
+   * Where claims and completed ids live. The default remembers them in this process only; with
+   * several instances use a Redis or database store so a redelivery to another instance is caught.
+   * @default createMemoryIdempotencyStore() (LRU, 10 000 ids)
+   */
+  store?: IdempotencyStore;
+  /**
+   * How long, in milliseconds, a processed event id answers as a duplicate. Stripe retries for up to
+   * three days and Svix for about a day; a durable store (your database) covers those, the memory
+   * default covers bursts of concurrent and quick re-deliveries.
+   * @default 300_000 (5 minutes)
+   */
+  ttlMs?: number;
+  /**
+   * How long, in milliseconds, a claim blocks concurrent deliveries of the same id (409
+   * `EVENT_IN_FLIGHT`). If the request that holds it dies, the event can be processed again after this.
+   * Make it longer than your slowest handler.
+   * @default 60_000
+   */
+  leaseMs?: number;
+  /** The id to claim. @default `ctx.state.idempotencyKey`, set by the event payload layer */
+  key?: (ctx: RouteContext) => string | undefined;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`tollgate: idempotency.${name} must be a positive number of milliseconds`);
+  }
+  return value;
+}
+
+/**
+ * Claim → process → complete. A completed id answers 200 `{ received: true, duplicate: true }`
+ * without running the handler; an id being processed right now answers 409 `EVENT_IN_FLIGHT`. The
+ * claim is completed only when the handler answered 2xx, and released otherwise (thrown error or
+ * non-2xx), so the sender's retry is processed. A failing store answers 503 `STORE_UNAVAILABLE`.
+ *
+ * @example
+ * compose([…, eventPayload(…), idempotency({ ttlMs: 600_000 })], endpoint);
+ */
+export function idempotency(options: IdempotencyOptions = {}): Middleware {
+  const store = options.store ?? createMemoryIdempotencyStore();
+  const ttlMs = positive(options.ttlMs, 300_000, "ttlMs");
+  const leaseMs = positive(options.leaseMs, 60_000, "leaseMs");
+  const keyOf = options.key ?? ((ctx: RouteContext) => ctx.state.idempotencyKey);
+  return async function idempotency(ctx, next) {
+    const key = keyOf(ctx);
+    if (!key)
+      throw new TollgateError("CONFIGURATION_ERROR", {
+        cause: new Error("idempotency runs before the event id is known"),
+      });
+    const claim = await storeCall(() => store.claim(key, leaseMs));
+    if (claim === "duplicate") {
+      ctx.audit.outcome = "duplicate";
+      return json({ received: true, duplicate: true });
+    }
+    if (claim === "in-flight") throw new TollgateError("EVENT_IN_FLIGHT");
+    let response: Response;
+    try {
+      response = await next();
+    } catch (error) {
+      await release(store, key);
+      throw error;
+    }
+    if (response.ok) {
+      // The work is done: a failed write of the marker must not turn success into a retry that repeats it.
+      await storeCall(() => store.complete(key, ttlMs)).catch((error) => {
+        console.error(`[tollgate] could not mark ${key} processed; requestId=${ctx.requestId}`, error);
+      });
+    } else {
+      await release(store, key);
+    }
+    return response;
+  };
+}
+
+async function release(store: IdempotencyStore, key: string): Promise<void> {
+  // If release fails the lease still expires, after which the retry is processed.
+  await storeCall(() => store.release(key)).catch(() => {});
+}

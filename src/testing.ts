@@ -1,0 +1,1 @@
+export { signStripePayload, signSvixPayload } from "./testing/sign.js";
