@@ -1,1 +1,3 @@
+export { type AdapterCall, createMemoryAdapter, type MemoryAdapter } from "./testing/memory-adapter.js";
 export { signStripePayload, signSvixPayload } from "./testing/sign.js";
+export { type StripeEventLike, stripeEvent } from "./testing/stripe-event.js";
