@@ -1,6 +1,7 @@
 export { svixScheme, svixSignature, verifySvixSignature } from "./clerk/signature.js";
 export { HMAC_IMPLEMENTATION } from "./crypto/hmac.js";
 export type { AuditEntry, AuditOutcome, AuditRecord, AuditSink, SecurityWarningEntry } from "./http/audit-entry.js";
+export { readRequestBody } from "./http/body.js";
 export {
   type ComposeOptions,
   chain,
@@ -20,7 +21,6 @@ export {
   type BodyLimitOptions,
   bodyLimit,
   JSON_BODY_LIMIT,
-  readBody,
   WEBHOOK_BODY_LIMIT,
 } from "./security/body-limit.js";
 export { type CorsOptions, cors } from "./security/cors.js";

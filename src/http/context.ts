@@ -1,4 +1,5 @@
 import type { AuditRecord, RouteName } from "./audit-entry.js";
+import { readRequestBody } from "./body.js";
 
 /** State the built-in layers fill in; your own middlewares may add fields through the type parameter. */
 export interface CoreState {
@@ -24,6 +25,11 @@ export interface RouteContext<S extends object = Record<never, never>> {
   readonly receivedAt: number;
   /** The body exactly as received, once a body layer has read it. */
   rawBody: Uint8Array | undefined;
+  /**
+   * Reads the body once, refusing more than `maxBytes` with 413 `PAYLOAD_TOO_LARGE`. Web requests
+   * read `request.body`; the Node adapter reads the socket directly.
+   */
+  readBody(maxBytes: number): Promise<Uint8Array>;
   /** The audit entry being built. */
   readonly audit: AuditRecord;
   /** Headers every response of this request gets, error responses included (CORS, rate limit). */
@@ -41,7 +47,12 @@ export function sourceIpOf(headers: Headers): string | null {
   return headers.get("x-real-ip")?.trim() || headers.get("cf-connecting-ip")?.trim() || null;
 }
 
-export function createContext(request: Request, route: RouteName): RouteContext {
+/** How the body of a request is read, when it does not come from `request.body`. */
+export interface ContextSource {
+  readBody?: (maxBytes: number) => Promise<Uint8Array>;
+}
+
+export function createContext(request: Request, route: RouteName, source: ContextSource = {}): RouteContext {
   const receivedAt = Date.now();
   const requestId = crypto.randomUUID();
   const sourceIp = sourceIpOf(request.headers);
@@ -52,6 +63,7 @@ export function createContext(request: Request, route: RouteName): RouteContext 
     sourceIp,
     receivedAt,
     rawBody: undefined,
+    readBody: source.readBody ?? ((maxBytes) => readRequestBody(request, maxBytes)),
     audit: {
       requestId,
       timestamp: new Date(receivedAt).toISOString(),

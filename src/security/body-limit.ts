@@ -22,34 +22,6 @@ export function resolveMaxBytes(value: number | undefined, fallback: number): nu
   return value;
 }
 
-/** Reads a body stream into one byte array, giving up as soon as it exceeds `maxBytes`. */
-export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > maxBytes) throw new TollgateError("PAYLOAD_TOO_LARGE");
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new TollgateError("PAYLOAD_TOO_LARGE");
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
-}
-
 /**
  * Reads the raw body exactly once, as bytes, refusing anything over `maxBytes` with 413. Later
  * layers verify and parse `ctx.rawBody`; nothing re-serialises it.
@@ -60,7 +32,7 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
 export function bodyLimit(options: BodyLimitOptions = {}): Middleware {
   const maxBytes = resolveMaxBytes(options.maxBytes, WEBHOOK_BODY_LIMIT);
   return async function bodyLimit(ctx, next) {
-    ctx.rawBody ??= await readBody(ctx.request, maxBytes);
+    ctx.rawBody ??= await ctx.readBody(maxBytes);
     return next();
   };
 }
