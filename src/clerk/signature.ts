@@ -1,6 +1,7 @@
 import { fromBase64, timingSafeEqual, toBytes } from "../crypto/encoding.js";
 import { type HmacKey, hmacSha256 } from "../crypto/hmac.js";
 import type { Middleware } from "../http/compose.js";
+import type { HeaderReader } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
 import { secretList } from "../http/secrets.js";
 import { checkTimestamp, resolveWindow } from "../http/time-window.js";
@@ -16,10 +17,10 @@ export interface SvixHeaders {
   signatures: Uint8Array[];
 }
 
-type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+type HeaderSource = Headers | HeaderReader | Record<string, string | string[] | undefined>;
 
 function header(source: HeaderSource, name: string): string | null {
-  if (typeof (source as Headers).get === "function") return (source as Headers).get(name);
+  if (typeof (source as HeaderReader).get === "function") return (source as HeaderReader).get(name);
   const record = source as Record<string, string | string[] | undefined>;
   for (const key of Object.keys(record)) {
     if (key.toLowerCase() === name) {

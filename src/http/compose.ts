@@ -1,5 +1,5 @@
 import type { RouteName } from "./audit-entry.js";
-import { createContext, type RouteContext } from "./context.js";
+import { createContext, type RequestSource, type RouteContext } from "./context.js";
 import { errorResponse, finalizeResponse } from "./response.js";
 
 /** Calls the rest of the chain and resolves to its response. */
@@ -57,8 +57,8 @@ export function chain(
 export function compose(middlewares: readonly Middleware[], endpoint: Endpoint, options: ComposeOptions = {}): Handler {
   const run = chain(middlewares, endpoint);
   const route = options.route ?? "custom";
-  return async function handler(request) {
-    const ctx = createContext(request, route);
+  async function serve(input: Request | RequestSource): Promise<Response> {
+    const ctx = createContext(input, route);
     let response: Response;
     try {
       response = await run(ctx);
@@ -66,5 +66,18 @@ export function compose(middlewares: readonly Middleware[], endpoint: Endpoint, 
       response = errorResponse(ctx, error);
     }
     return finalizeResponse(ctx, response);
-  };
+  }
+  const handler: Handler = (request) => serve(request);
+  Object.defineProperty(handler, ROUTE_CORE, { value: serve });
+  return handler;
+}
+
+const ROUTE_CORE = Symbol.for("tollgate.route-core");
+
+/**
+ * The same route, fed from a non-Web source (the Node adapter), so the hot path need not build a
+ * `Request`. Undefined for handlers not made by `compose`.
+ */
+export function routeCore(handler: Handler): ((source: RequestSource) => Promise<Response>) | undefined {
+  return (handler as Handler & { [ROUTE_CORE]?: (source: RequestSource) => Promise<Response> })[ROUTE_CORE];
 }

@@ -15,7 +15,17 @@ export interface CoreState {
  * Everything a middleware sees about one request. Created once per request by `compose`.
  */
 export interface RouteContext<S extends object = Record<never, never>> {
+  /**
+   * The Web request. Under `tollgate/node` it is built lazily on first access, so layers on the hot
+   * path read `method`, `headers` and `url` instead.
+   */
   readonly request: Request;
+  /** The HTTP method, upper-case. */
+  readonly method: string;
+  /** Case-insensitive request header lookup. */
+  readonly headers: HeaderReader;
+  /** The request URL (absolute). */
+  readonly url: string;
   readonly route: RouteName;
   /** A random UUID, echoed as `x-request-id` and in every error body. */
   readonly requestId: string;
@@ -38,7 +48,7 @@ export interface RouteContext<S extends object = Record<never, never>> {
 }
 
 /** Reads the client IP the way common proxies report it. The value is only as trustworthy as your proxy. */
-export function sourceIpOf(headers: Headers): string | null {
+export function sourceIpOf(headers: HeaderReader): string | null {
   const forwarded = headers.get("x-forwarded-for");
   if (forwarded) {
     const first = forwarded.split(",")[0]?.trim();
@@ -47,28 +57,59 @@ export function sourceIpOf(headers: Headers): string | null {
   return headers.get("x-real-ip")?.trim() || headers.get("cf-connecting-ip")?.trim() || null;
 }
 
-/** How the body of a request is read, when it does not come from `request.body`. */
-export interface ContextSource {
-  readBody?: (maxBytes: number) => Promise<Uint8Array>;
+/** The part of `Headers` the layers need; `Headers` itself satisfies it. */
+export interface HeaderReader {
+  get(name: string): string | null;
 }
 
-export function createContext(request: Request, route: RouteName, source: ContextSource = {}): RouteContext {
+/**
+ * Where a request comes from when it is not a Web `Request` (the Node adapter): its method, URL,
+ * headers and body reader, and a way to build the `Request` only if a layer asks for it.
+ */
+export interface RequestSource {
+  method: string;
+  url: string;
+  headers: HeaderReader;
+  readBody(maxBytes: number): Promise<Uint8Array>;
+  toRequest(): Request;
+}
+
+function webSource(request: Request): RequestSource {
+  return {
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    readBody: (maxBytes) => readRequestBody(request, maxBytes),
+    toRequest: () => request,
+  };
+}
+
+export function createContext(input: Request | RequestSource, route: RouteName): RouteContext {
+  const source = input instanceof Request ? webSource(input) : input;
   const receivedAt = Date.now();
   const requestId = crypto.randomUUID();
-  const sourceIp = sourceIpOf(request.headers);
+  const sourceIp = sourceIpOf(source.headers);
+  const method = source.method.toUpperCase();
+  let request: Request | undefined;
   return {
-    request,
+    get request() {
+      request ??= source.toRequest();
+      return request;
+    },
+    method,
+    headers: source.headers,
+    url: source.url,
     route,
     requestId,
     sourceIp,
     receivedAt,
     rawBody: undefined,
-    readBody: source.readBody ?? ((maxBytes) => readRequestBody(request, maxBytes)),
+    readBody: (maxBytes) => source.readBody(maxBytes),
     audit: {
       requestId,
       timestamp: new Date(receivedAt).toISOString(),
       route,
-      method: request.method,
+      method,
       sourceIp,
       mutations: [],
     },

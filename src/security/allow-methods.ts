@@ -14,7 +14,7 @@ export function allowMethods(methods: readonly string[]): Middleware {
   const allowed = Object.freeze(methods.map((method) => method.toUpperCase()));
   const allowHeader = allowed.join(", ");
   return async function allowMethods(ctx, next) {
-    if (!allowed.includes(ctx.request.method.toUpperCase())) {
+    if (!allowed.includes(ctx.method)) {
       ctx.responseHeaders.set("allow", allowHeader);
       throw new TollgateError("METHOD_NOT_ALLOWED");
     }

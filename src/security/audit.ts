@@ -109,7 +109,7 @@ export function audit(options: AuditOptions = {}): Middleware {
       const outcome = outcomeOf(status, ctx.audit.outcome);
       const entry: AuditEntry = {
         ...ctx.audit,
-        level: status >= 500 ? "error" : (ctx.audit.level ?? "info"),
+        level: status >= 500 ? "error" : status >= 400 ? "warn" : (ctx.audit.level ?? "info"),
         outcome,
         status,
         processingTimeMs: Math.round((performance.now() - started) * 1000) / 1000,

@@ -31,14 +31,14 @@ export function cors(options: CorsOptions, routeMethods: readonly string[] = ["P
   const maxAge = String(options.maxAgeSeconds ?? 600);
   const credentials = options.credentials === true;
   return async function cors(ctx, next) {
-    const origin = ctx.request.headers.get("origin");
+    const origin = ctx.headers.get("origin");
     const allowed = origin !== null && origins.has(origin);
     if (allowed) {
       ctx.responseHeaders.set("access-control-allow-origin", origin);
       if (credentials) ctx.responseHeaders.set("access-control-allow-credentials", "true");
     }
     ctx.responseHeaders.append("vary", "Origin");
-    if (ctx.request.method === "OPTIONS") {
+    if (ctx.method === "OPTIONS") {
       if (allowed) {
         ctx.responseHeaders.set("access-control-allow-methods", methods);
         ctx.responseHeaders.set("access-control-allow-headers", headers);

@@ -1,4 +1,5 @@
 import type { Middleware } from "../http/compose.js";
+import type { HeaderReader } from "../http/context.js";
 import { isTollgateError, TollgateError } from "../http/errors.js";
 import { assertSecretShape } from "../http/secrets.js";
 
@@ -10,7 +11,11 @@ export interface SignatureScheme {
    * `INVALID_SIGNATURE`, `CONFIGURATION_ERROR`). It must not check the timestamp window: that is
    * the `timestampWindow` layer's job, after the signature.
    */
-  verify(body: Uint8Array, headers: Headers, secrets: string | string[]): Promise<{ timestamp: number; id?: string }>;
+  verify(
+    body: Uint8Array,
+    headers: HeaderReader,
+    secrets: string | string[],
+  ): Promise<{ timestamp: number; id?: string }>;
 }
 
 export interface SignatureOptions {
@@ -48,7 +53,7 @@ export function signature(options: SignatureOptions): Middleware<SignatureState>
       });
     }
     try {
-      const verified = await scheme.verify(ctx.rawBody, ctx.request.headers, secret as string | string[]);
+      const verified = await scheme.verify(ctx.rawBody, ctx.headers, secret as string | string[]);
       ctx.state.signedAt = verified.timestamp;
       if (verified.id !== undefined) ctx.state.deliveryId = verified.id;
     } catch (error) {
