@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { defineConfig, type Options } from "tsup";
 
-const entry = { index: "src/index.ts", security: "src/security.ts", testing: "src/testing.ts" };
+const entry = { index: "src/index.ts", security: "src/security.ts", testing: "src/testing.ts", node: "src/node.ts" };
 
 const shared: Options = {
   entry,
@@ -31,5 +31,13 @@ export default defineConfig([
   // Web build (edge runtimes, browsers, Deno, Bun, Workers): Web Crypto only, no Node built-ins.
   { ...shared, outDir: "dist", dts: true, clean: true },
   // Node build, selected by the `node` export condition: node:crypto HMACs.
-  { ...shared, outDir: "dist/node", platform: "node", target: "node20", dts: false, clean: false, esbuildPlugins: [nodeCrypto] },
+  {
+    ...shared,
+    outDir: "dist/node",
+    platform: "node",
+    target: "node20",
+    dts: false,
+    clean: false,
+    esbuildPlugins: [nodeCrypto],
+  },
 ]);
