@@ -1,0 +1,34 @@
+import { z } from "zod";
+import type { ParsedEvent } from "../security/event-payload.js";
+
+/**
+ * The envelope every Stripe event shares. Only what tollgate relies on is checked; unknown fields
+ * survive (Stripe adds fields without a new API version).
+ */
+export const stripeEventEnvelope = z.looseObject({
+  id: z.string().min(1),
+  object: z.literal("event"),
+  type: z.string().min(1),
+  /** Unix seconds. */
+  created: z.number().int().nonnegative(),
+  api_version: z.string().nullish(),
+  data: z.looseObject({ object: z.record(z.string(), z.unknown()) }),
+});
+
+/** A verified Stripe event as tollgate sees it: the checked envelope, everything else as received. */
+export type StripeEventEnvelope = z.infer<typeof stripeEventEnvelope>;
+
+/**
+ * Parser for the `eventPayload` layer: the event itself (the value as received, not a copy), its
+ * type and id, and the idempotency key `stripe:<event id>`. Null when the JSON is not an envelope.
+ *
+ * @example
+ * eventPayload({ parse: parseStripeEvent })
+ */
+export function parseStripeEvent(value: unknown): ParsedEvent<StripeEventEnvelope> | null {
+  const result = stripeEventEnvelope.safeParse(value);
+  if (!result.success) return null;
+  // Handlers get the body exactly as Stripe sent it, so hand on the input rather than zod's copy.
+  const event = value as StripeEventEnvelope;
+  return { event, type: event.type, id: event.id, idempotencyKey: `stripe:${event.id}` };
+}

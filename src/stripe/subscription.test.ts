@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import type { TollgateError } from "../http/errors.js";
+import { readSubscriptionId, toSubscriptionData } from "./subscription.js";
+
+const periodEnd = 1_767_225_600; // 2026-01-01T00:00:00Z
+const createdAt = new Date("2025-06-01T00:00:00Z");
+
+/** Before API version 2025-03-31 the period sits on the subscription… */
+const legacy = {
+  id: "sub_1",
+  object: "subscription",
+  customer: "cus_1",
+  status: "active",
+  cancel_at_period_end: false,
+  current_period_end: periodEnd,
+  items: { object: "list", data: [{ id: "si_1", price: { id: "price_1", object: "price" } }] },
+};
+/** …from 2025-03-31 (basil) on it sits on each item. */
+const basil = {
+  id: "sub_1",
+  object: "subscription",
+  customer: "cus_1",
+  status: "active",
+  cancel_at_period_end: false,
+  items: { object: "list", data: [{ id: "si_1", price: { id: "price_1" }, current_period_end: periodEnd }] },
+};
+
+describe("toSubscriptionData", () => {
+  it.each([
+    ["before 2025-03-31 (subscription.current_period_end)", legacy],
+    ["2025-03-31 and later (items.data[0].current_period_end)", basil],
+  ])("maps a subscription %s", (_shape, subscription) => {
+    expect(toSubscriptionData(subscription, "user_1", createdAt)).toEqual({
+      id: "sub_1",
+      userId: "user_1",
+      stripeCustomerId: "cus_1",
+      status: "active",
+      priceId: "price_1",
+      currentPeriodEnd: new Date("2026-01-01T00:00:00Z"),
+      cancelAtPeriodEnd: false,
+      eventCreatedAt: createdAt,
+    });
+  });
+
+  it.each([
+    ["neither shape has a period end", { ...basil, items: { data: [{ price: { id: "price_1" } }] } }, null],
+    [
+      "the item's period end is null",
+      { ...basil, items: { data: [{ price: "price_1", current_period_end: null }] } },
+      null,
+    ],
+    [
+      "both are present (the subscription's wins)",
+      { ...legacy, items: basil.items, current_period_end: 1 },
+      new Date(1000),
+    ],
+  ])("currentPeriodEnd when %s", (_case, subscription, expected) => {
+    expect(toSubscriptionData(subscription, "user_1", createdAt).currentPeriodEnd).toEqual(expected);
+  });
+
+  it.each([
+    [
+      "customer expanded into an object",
+      { ...basil, customer: { id: "cus_9", object: "customer" } },
+      "stripeCustomerId",
+      "cus_9",
+    ],
+    ["price given as an id", { ...basil, items: { data: [{ price: "price_7" }] } }, "priceId", "price_7"],
+    [
+      "second item ignored",
+      { ...basil, items: { data: [{ price: "price_a" }, { price: "price_b" }] } },
+      "priceId",
+      "price_a",
+    ],
+    ["cancel_at_period_end true", { ...basil, cancel_at_period_end: true }, "cancelAtPeriodEnd", true],
+    ["cancel_at_period_end absent", { ...basil, cancel_at_period_end: undefined }, "cancelAtPeriodEnd", false],
+    ["status verbatim", { ...basil, status: "past_due" }, "status", "past_due"],
+  ])("%s", (_case, subscription, field, expected) => {
+    expect(toSubscriptionData(subscription, "user_1", createdAt)).toMatchObject({ [field]: expected });
+  });
+
+  it.each([
+    ["no id", { ...basil, id: undefined }],
+    ["no customer", { ...basil, customer: null }],
+    ["no status", { ...basil, status: "" }],
+    ["no items", { ...basil, items: undefined }],
+    ["an empty item list", { ...basil, items: { data: [] } }],
+    ["an item without a price", { ...basil, items: { data: [{ id: "si_1" }] } }],
+    ["a period end that is not a number", { ...basil, current_period_end: "soon" }],
+    ["not an object", "sub_1"],
+  ])("refuses a subscription with %s as INVALID_PAYLOAD", (_case, subscription) => {
+    expect(() => toSubscriptionData(subscription, "user_1", createdAt)).toThrow(
+      expect.objectContaining({ code: "INVALID_PAYLOAD", status: 400 }) as TollgateError,
+    );
+  });
+
+  it("keeps unknown fields out of the row", () => {
+    const row = toSubscriptionData({ ...basil, brand_new_field: { x: 1 } }, "user_1", createdAt);
+    expect(Object.keys(row).sort()).toEqual([
+      "cancelAtPeriodEnd",
+      "currentPeriodEnd",
+      "eventCreatedAt",
+      "id",
+      "priceId",
+      "status",
+      "stripeCustomerId",
+      "userId",
+    ]);
+  });
+});
+
+describe("readSubscriptionId", () => {
+  it("reads the id of a deleted subscription", () => {
+    expect(readSubscriptionId({ id: "sub_1", status: "canceled" })).toBe("sub_1");
+  });
+
+  it.each([[{}], [{ id: 1 }], [null]])("refuses %j as INVALID_PAYLOAD", (value) => {
+    expect(() => readSubscriptionId(value)).toThrow(
+      expect.objectContaining({ code: "INVALID_PAYLOAD" }) as TollgateError,
+    );
+  });
+});
