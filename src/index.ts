@@ -9,4 +9,15 @@ export {
   type TollgateErrorOptions,
 } from "./http/errors.js";
 export type { TimestampWindowOptions } from "./http/time-window.js";
+export type { SubscriptionData, WebhookDatabaseAdapter } from "./routes/adapters.js";
+export type { WebhookHandlerContext, WebhookSecurityOptions } from "./routes/options.js";
+export {
+  createWebhookRoute,
+  type StripeEventHandler,
+  type StripeEventHandlers,
+  type StripeEventOf,
+  type StripeEventType,
+  type StripeWebhookOptions,
+  type WebhookRouteOptions,
+} from "./routes/stripe-webhook.js";
 export type { ClaimResult, IdempotencyStore, RateLimitHit, RateLimitStore } from "./stores/types.js";

@@ -1,0 +1,106 @@
+import type Stripe from "stripe";
+import type { RouteContext } from "../http/context.js";
+import { readCompletedCheckout } from "../stripe/checkout-session.js";
+import type { StripeEventEnvelope } from "../stripe/event.js";
+import type { EventOrder } from "../stripe/event-order.js";
+import {
+  idOf,
+  readSubscription,
+  readSubscriptionId,
+  retrieveSubscription,
+  type SubscriptionFields,
+  toSubscriptionData,
+} from "../stripe/subscription.js";
+import type { User, WebhookDatabaseAdapter } from "./adapters.js";
+import { callHost } from "./options.js";
+
+/** How the webhook route brings subscriptions into the host's database. */
+export interface StripeSync {
+  adapter: WebhookDatabaseAdapter;
+  /** `refetch`: write Stripe's current state; `payload`: write the event's copy, skipping stale events. */
+  mode: "refetch" | "payload";
+  client: () => Promise<Stripe>;
+  order: EventOrder;
+}
+
+/** What the built-in action made of an event; null for a type it does not handle. */
+export type SyncOutcome = "processed" | "ignored" | null;
+
+/**
+ * Runs tollgate's own action for the subscription lifecycle events. Adapter failures surface as
+ * `HANDLER_FAILED`, Stripe API failures as `UPSTREAM_ERROR`, malformed objects as `INVALID_PAYLOAD`.
+ */
+export function syncEvent(ctx: RouteContext, event: StripeEventEnvelope, sync: StripeSync): Promise<SyncOutcome> {
+  switch (event.type) {
+    case "customer.subscription.created":
+    case "customer.subscription.updated":
+      return upsertFromEvent(ctx, event, sync);
+    case "customer.subscription.deleted":
+      return cancel(ctx, event, sync);
+    case "checkout.session.completed":
+      return completeCheckout(ctx, event, sync);
+    default:
+      return Promise.resolve(null);
+  }
+}
+
+async function upsertFromEvent(ctx: RouteContext, event: StripeEventEnvelope, sync: StripeSync): Promise<SyncOutcome> {
+  const payload = readSubscription(event.data.object);
+  const user = await findUser(ctx, sync, idOf(payload.customer));
+  if (user === null) return ignore(ctx, "no-user");
+  if (sync.mode === "refetch") {
+    return write(ctx, sync, await retrieveSubscription(sync.client, payload.id), user.id, event, "refetched");
+  }
+  if (!sync.order.claim(payload.id, event.created)) return ignore(ctx, "stale");
+  return write(ctx, sync, payload, user.id, event, "payload");
+}
+
+async function cancel(ctx: RouteContext, event: StripeEventEnvelope, sync: StripeSync): Promise<SyncOutcome> {
+  const id = readSubscriptionId(event.data.object);
+  // Cancellation is final in Stripe, so it is applied whatever its age; older updates after it are stale.
+  sync.order.record(id, event.created);
+  await callHost(ctx, "updateSubscriptionStatus", () => sync.adapter.updateSubscriptionStatus(id, "canceled"), FAILED);
+  ctx.audit.syncStatus = "payload";
+  return "processed";
+}
+
+async function completeCheckout(ctx: RouteContext, event: StripeEventEnvelope, sync: StripeSync): Promise<SyncOutcome> {
+  const session = readCompletedCheckout(event.data.object);
+  if (!session.subscriptionMode) return ignore(ctx);
+  // The session carries no subscription object; the subscription events that follow carry the data.
+  if (sync.mode === "payload") return ignore(ctx, "needs-api");
+  let userId = session.userId;
+  if (userId === null && session.customerId !== null) {
+    userId = (await findUser(ctx, sync, session.customerId))?.id ?? null;
+  }
+  if (userId === null) return ignore(ctx, "no-user");
+  const subscription = await retrieveSubscription(sync.client, session.subscriptionId as string);
+  return write(ctx, sync, subscription, userId, event, "refetched");
+}
+
+const FAILED = "HANDLER_FAILED";
+
+function findUser(ctx: RouteContext, sync: StripeSync, customerId: string): Promise<User | null> {
+  return callHost(ctx, "findUserByCustomerId", () => sync.adapter.findUserByCustomerId(customerId), FAILED, "read");
+}
+
+async function write(
+  ctx: RouteContext,
+  sync: StripeSync,
+  subscription: SubscriptionFields,
+  userId: string,
+  event: StripeEventEnvelope,
+  syncStatus: "refetched" | "payload",
+): Promise<SyncOutcome> {
+  const data = toSubscriptionData(subscription, userId, new Date(event.created * 1000));
+  await callHost(ctx, "upsertSubscription", () => sync.adapter.upsertSubscription(data), FAILED);
+  ctx.audit.syncStatus = syncStatus;
+  return "processed";
+}
+
+function ignore(ctx: RouteContext, syncStatus?: "no-user" | "stale" | "needs-api"): SyncOutcome {
+  if (syncStatus !== undefined) ctx.audit.syncStatus = syncStatus;
+  // Money arrived for a customer the app does not know: worth a look.
+  if (syncStatus === "no-user") ctx.audit.level = "warn";
+  return "ignored";
+}
