@@ -1,5 +1,6 @@
 import { fromBase64, timingSafeEqual, toBytes } from "../crypto/encoding.js";
 import { type HmacKey, hmacSha256 } from "../crypto/hmac.js";
+import { cachedKey } from "../crypto/key-cache.js";
 import type { Middleware } from "../http/compose.js";
 import type { HeaderReader } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
@@ -59,12 +60,14 @@ export function parseSvixHeaders(source: HeaderSource): SvixHeaders {
 
 /** The HMAC key of a Svix secret: the base64 after `whsec_` (a secret without the prefix is decoded as base64 too). */
 export function svixKey(secret: string): HmacKey {
-  const encoded = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
-  const bytes = fromBase64(encoded);
-  if (bytes === null || bytes.length === 0) {
-    throw new TollgateError("CONFIGURATION_ERROR", { cause: new Error("Svix webhook secret is not base64") });
-  }
-  return { id: `svix:${secret}`, bytes };
+  return cachedKey(`svix:${secret}`, () => {
+    const encoded = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
+    const bytes = fromBase64(encoded);
+    if (bytes === null || bytes.length === 0) {
+      throw new TollgateError("CONFIGURATION_ERROR", { cause: new Error("Svix webhook secret is not base64") });
+    }
+    return bytes;
+  });
 }
 
 /** Computes the `v1` signature bytes Svix sends for `body`. */

@@ -3,11 +3,14 @@ import { toTollgateError } from "./errors.js";
 
 /** A JSON response. */
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...Object.fromEntries(new Headers(headers)) },
-  });
+  const init =
+    headers === undefined
+      ? JSON_HEADERS
+      : { "content-type": "application/json", ...Object.fromEntries(new Headers(headers)) };
+  return new Response(JSON.stringify(body), { status, headers: init });
 }
+
+const JSON_HEADERS = { "content-type": "application/json" };
 
 /**
  * Turns anything thrown into the contract's JSON error body. The cause of a 5xx is logged with the

@@ -1,5 +1,6 @@
 import { fromHex, timingSafeEqual, toBytes } from "../crypto/encoding.js";
 import { type HmacKey, hmacSha256 } from "../crypto/hmac.js";
+import { cachedKey } from "../crypto/key-cache.js";
 import type { Middleware } from "../http/compose.js";
 import { TollgateError } from "../http/errors.js";
 import { secretList } from "../http/secrets.js";
@@ -49,7 +50,7 @@ export function parseStripeHeader(header: string | null | undefined): StripeHead
 }
 
 function stripeKey(secret: string): HmacKey {
-  return { id: `stripe:${secret}`, bytes: encoder.encode(secret) };
+  return cachedKey(`stripe:${secret}`, () => encoder.encode(secret));
 }
 
 /** Computes the `v1` signature bytes Stripe sends for `body` at unix second `timestamp`. */
