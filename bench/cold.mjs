@@ -1,0 +1,39 @@
+// One cold start, in a fresh process: `node bench/cold.mjs tollgate|peer|deps`. Prints JSON timings.
+const started = performance.now();
+const { body, signature, secret } = JSON.parse(process.env.BENCH_DELIVERY ?? "{}");
+const mode = process.argv[2];
+const request = () =>
+  new Request("http://127.0.0.1/webhook", { method: "POST", body, headers: { "stripe-signature": signature } });
+
+let importMs;
+if (mode === "deps") {
+  await import("zod");
+  await import("lru-cache");
+  importMs = performance.now() - started;
+} else if (mode === "tollgate") {
+  const { createWebhookRoute } = await import("tollgate");
+  importMs = performance.now() - started;
+  const noop = async () => {};
+  const route = createWebhookRoute({
+    findUserByCustomerId: async () => null,
+    upsertSubscription: noop,
+    updateSubscriptionStatus: noop,
+    stripe: { webhookSecret: secret },
+    sync: "payload",
+    audit: false,
+  });
+  const response = await route(request());
+  if (response.status !== 200) throw new Error(`tollgate cold start: ${response.status}`);
+} else {
+  const { default: Stripe } = await import("stripe");
+  importMs = performance.now() - started;
+  const stripe = new Stripe("sk_test_bench");
+  const peer = async (req) => {
+    const text = await req.text();
+    stripe.webhooks.constructEvent(text, req.headers.get("stripe-signature"), secret);
+    return Response.json({ received: true });
+  };
+  const response = await peer(request());
+  if (response.status !== 200) throw new Error(`peer cold start: ${response.status}`);
+}
+process.stdout.write(JSON.stringify({ importMs, totalMs: performance.now() - started }));
