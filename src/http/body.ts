@@ -1,3 +1,4 @@
+import { concatBytes } from "../crypto/encoding.js";
 import { TollgateError } from "./errors.js";
 
 /** Reads a body stream into one byte array, giving up as soon as it exceeds `maxBytes`. */
@@ -25,12 +26,5 @@ export async function readRequestBody(request: Request, maxBytes: number): Promi
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks);
 }

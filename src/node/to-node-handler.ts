@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { concatBytes } from "../crypto/encoding.js";
 import type { Handler } from "../http/compose.js";
 import { routeCore } from "../http/compose.js";
 import type { HeaderReader, RequestSource } from "../http/context.js";
@@ -50,14 +51,7 @@ function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Arra
     };
     const onEnd = () => {
       cleanup();
-      if (chunks.length === 1) return resolve(chunks[0] as Uint8Array);
-      const body = new Uint8Array(total);
-      let offset = 0;
-      for (const chunk of chunks) {
-        body.set(chunk, offset);
-        offset += chunk.length;
-      }
-      resolve(body);
+      resolve(chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks));
     };
     const onError = (error: Error) => {
       cleanup();
