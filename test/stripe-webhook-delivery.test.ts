@@ -190,3 +190,20 @@ describe("createWebhookRoute: out-of-order delivery", () => {
     expect(retrieved).toEqual([]);
   });
 });
+
+describe("createWebhookRoute: a handler's own errors", () => {
+  it("answers 500 HANDLER_FAILED even when an on handler throws a TollgateError with a 4xx code", async () => {
+    const { TollgateError } = await import("../src/index.js");
+    const { deliver } = setup({
+      sync: "payload",
+      on: {
+        "invoice.paid": () => {
+          throw new TollgateError("FORBIDDEN");
+        },
+      },
+    });
+    const response = await deliver(stripeEvent("invoice.paid", { id: "in_1", object: "invoice" }));
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ code: "HANDLER_FAILED" });
+  });
+});

@@ -107,7 +107,8 @@ export async function callHost<T>(
   try {
     return await call();
   } catch (error) {
-    if (error instanceof TollgateError && error.code !== "INTERNAL_ERROR") throw error;
+    // Host code decides nothing about the response: even a TollgateError it throws is a failure to
+    // process (a 4xx would make Stripe or Svix stop retrying an event that was never applied).
     throw new TollgateError(failure, { cause: error });
   }
 }
