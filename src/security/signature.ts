@@ -1,10 +1,12 @@
 import type { Middleware } from "../http/compose.js";
 import type { HeaderReader } from "../http/context.js";
 import { isTollgateError, TollgateError } from "../http/errors.js";
-import { assertSecretShape } from "../http/secrets.js";
+import { assertSecretShape, secretList } from "../http/secrets.js";
 
 /** A webhook signature scheme: how to verify a delivery's headers against its raw body. */
 export interface SignatureScheme {
+  /** How the secret is named in configuration errors, e.g. `"Stripe webhook secret"`. */
+  secretName?: string;
   /**
    * Verifies `body` (the bytes exactly as received) and returns the signed unix-second timestamp and,
    * where the scheme has one, the delivery id. Must throw `TollgateError` (`MISSING_SIGNATURE`,
@@ -14,7 +16,7 @@ export interface SignatureScheme {
   verify(
     body: Uint8Array,
     headers: HeaderReader,
-    secrets: string | string[],
+    secrets: readonly string[],
   ): Promise<{ timestamp: number; id?: string }>;
 }
 
@@ -46,14 +48,16 @@ export function signature(options: SignatureOptions): Middleware<SignatureState>
     throw new TypeError("tollgate: signature.scheme must have a verify function");
   assertSecretShape(options.secret, "secret");
   const { scheme, secret } = options;
+  let secrets: readonly string[] | undefined; // normalised once, on the first request that has them
   return async function signature(ctx, next) {
     if (ctx.rawBody === undefined) {
       throw new TollgateError("CONFIGURATION_ERROR", {
         cause: new Error("signature runs before bodyLimit read the body"),
       });
     }
+    secrets ??= Object.freeze(secretList(secret, scheme.secretName ?? "webhook secret"));
     try {
-      const verified = await scheme.verify(ctx.rawBody, ctx.headers, secret as string | string[]);
+      const verified = await scheme.verify(ctx.rawBody, ctx.headers, secrets);
       ctx.state.signedAt = verified.timestamp;
       if (verified.id !== undefined) ctx.state.deliveryId = verified.id;
     } catch (error) {

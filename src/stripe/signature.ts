@@ -76,25 +76,34 @@ export async function verifyStripeSignature(
   options: VerifyOptions = {},
 ): Promise<{ timestamp: number }> {
   const window = resolveWindow(options, "options");
-  const list = secretList(secrets, "Stripe webhook secret");
+  const timestamp = await matchStripeSignature(toBytes(rawBody), header, secretList(secrets, "Stripe webhook secret"));
+  checkTimestamp(timestamp, window, options.now);
+  return { timestamp };
+}
+
+/** Checks the signature alone (no window) against normalised secrets; returns the signed timestamp. */
+async function matchStripeSignature(
+  body: Uint8Array,
+  header: string | null,
+  secrets: readonly string[],
+): Promise<number> {
   const parsed = parseStripeHeader(header);
-  const body = toBytes(rawBody);
   let matched = false;
-  for (const secret of list) {
+  for (const secret of secrets) {
     const expected = await stripeSignatureBytes(secret, parsed.timestamp, body);
     // Check every candidate rather than stopping early, so timing says nothing about which one matched.
     for (const candidate of parsed.signatures) matched = timingSafeEqual(expected, candidate) || matched;
   }
   if (!matched) throw new TollgateError("INVALID_SIGNATURE");
-  checkTimestamp(parsed.timestamp, window, options.now);
-  return { timestamp: parsed.timestamp };
+  return parsed.timestamp;
 }
-
-const NO_WINDOW = { pastSeconds: Number.POSITIVE_INFINITY, futureSeconds: Number.POSITIVE_INFINITY };
 
 /** The Stripe scheme for the `signature` layer (the window is left to `timestampWindow`). */
 export const stripeScheme: SignatureScheme = {
-  verify: (body, headers, secrets) => verifyStripeSignature(body, headers.get("stripe-signature"), secrets, NO_WINDOW),
+  secretName: "Stripe webhook secret",
+  verify: async (body, headers, secrets) => ({
+    timestamp: await matchStripeSignature(body, headers.get("stripe-signature"), secrets),
+  }),
 };
 
 /**
