@@ -7,10 +7,21 @@ export function json(body: unknown, status = 200, headers?: HeadersInit): Respon
     headers === undefined
       ? JSON_HEADERS
       : { "content-type": "application/json", ...Object.fromEntries(new Headers(headers)) };
-  return new Response(JSON.stringify(body), { status, headers: init });
+  const text = JSON.stringify(body);
+  const response = new Response(text, { status, headers: init });
+  texts.set(response, text);
+  return response;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" };
+
+// The text of each JSON response, so the Node adapter can write it without draining the body stream.
+const texts = new WeakMap<Response, string>();
+
+/** The body text of a response made by `json()` whose body has not been read, else undefined. */
+export function jsonTextOf(response: Response): string | undefined {
+  return response.bodyUsed ? undefined : texts.get(response);
+}
 
 /**
  * Turns anything thrown into the contract's JSON error body. The cause of a 5xx is logged with the

@@ -4,6 +4,7 @@ import type { Handler } from "../http/compose.js";
 import { routeCore } from "../http/compose.js";
 import type { HeaderReader, RequestSource } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
+import { jsonTextOf } from "../http/response.js";
 
 /** A Node `(req, res)` listener, as node:http, Express and Connect-style servers call it. */
 export type NodeHandler = (
@@ -112,6 +113,8 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
     if (name !== "set-cookie") res.setHeader(name, value);
   });
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  const text = jsonTextOf(response);
+  if (text !== undefined) return void res.end(text);
   res.end(response.body === null ? undefined : new Uint8Array(await response.arrayBuffer()));
 }
 
