@@ -62,7 +62,7 @@ export async function runP4() {
       target: 10,
       better: "absolute",
       unit: "ms",
-      note: `import ${tollgate.importMs.toFixed(1)} ms − zod+lru-cache ${deps.importMs.toFixed(1)} ms`,
+      note: `import ${tollgate.importMs.toFixed(1)} ms − zod, lru-cache, node:crypto ${deps.importMs.toFixed(1)} ms`,
     },
   ];
 }
