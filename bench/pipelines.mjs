@@ -52,27 +52,35 @@ function bareSvixRoute() {
   };
 }
 
+const ROUNDS = 3;
+
+/**
+ * Runs both sides in alternating rounds (tollgate, peer, tollgate, …) so neither profits from the
+ * other's JIT warm-up, and keeps each side's best round. Every delivery is a distinct signed event,
+ * so tollgate's idempotency layer never short-cuts a duplicate.
+ */
 async function compare(name, iterations, tollgate, peer, makePool) {
-  const warmup = Math.min(1000, Math.floor(iterations / 10));
-  const pools = {
-    tollgate: cycle(await makePool(iterations + warmup + 10)),
-    peer: cycle(await makePool(iterations + warmup + 10)),
+  const perRound = Math.floor(iterations / ROUNDS);
+  const warmup = Math.min(500, Math.floor(perRound / 10));
+  const size = ROUNDS * (perRound + warmup) + 10;
+  const sides = {
+    tollgate: { next: cycle(await makePool(size)), route: tollgate(), means: [] },
+    peer: { next: cycle(await makePool(size)), route: peer(), means: [] },
   };
-  const routes = { tollgate: tollgate(), peer: peer() };
-  const bench = new Bench({ time: 0, iterations, warmupIterations: warmup, warmupTime: 0 });
-  for (const side of ["tollgate", "peer"]) {
-    const next = pools[side];
-    const route = routes[side];
-    bench.add(side, async () => {
-      const { body, headers } = next();
-      const response = await route(new Request(URL, { method: "POST", body, headers }));
-      if (response.status !== 200) throw new Error(`${name} ${side}: status ${response.status}`);
-      await response.arrayBuffer();
-    });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [side, { next, route, means }] of Object.entries(sides)) {
+      const bench = new Bench({ time: 0, iterations: perRound, warmupIterations: warmup, warmupTime: 0 });
+      bench.add(side, async () => {
+        const { body, headers } = next();
+        const response = await route(new Request(URL, { method: "POST", body, headers }));
+        if (response.status !== 200) throw new Error(`${name} ${side}: status ${response.status}`);
+        await response.arrayBuffer();
+      });
+      await bench.run();
+      means.push(bench.tasks[0].result.latency.mean * 1000);
+    }
   }
-  await bench.run();
-  const mean = (side) => bench.tasks.find((task) => task.name === side).result.latency.mean * 1000;
-  return { tollgate: mean("tollgate"), peer: mean("peer") };
+  return { tollgate: Math.min(...sides.tollgate.means), peer: Math.min(...sides.peer.means) };
 }
 
 export async function runP1() {
