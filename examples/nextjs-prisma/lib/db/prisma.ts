@@ -1,0 +1,17 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../../generated/prisma/client";
+
+/**
+ * A Prisma client that talks to PostgreSQL through node-postgres: no query engine binary, the
+ * query compiler ships inside @prisma/client. Nothing connects until the first query, so importing
+ * this during `next build` without DATABASE_URL is fine.
+ */
+export function createPrismaClient(connectionString = process.env.DATABASE_URL): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+}
+
+// One client per server process, kept across `next dev` hot reloads.
+const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
+
+export const prisma: PrismaClient = globalForPrisma.prisma ?? createPrismaClient();
+if (process.env.NODE_ENV !== "production") globalForPrisma.prisma = prisma;
