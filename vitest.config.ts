@@ -6,5 +6,7 @@ export default defineConfig({
     environment: "node",
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Generates the Prisma example's client (gitignored) that test/examples imports.
+    globalSetup: ["test/examples/prisma-generate.global-setup.ts"],
   },
 });

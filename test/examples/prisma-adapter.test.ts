@@ -1,0 +1,382 @@
+import type Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { clerkUserHandlers, SIGNUP_CREDITS } from "../../examples/nextjs-prisma/lib/db/clerk-handlers";
+import { createPrismaIdempotencyStore } from "../../examples/nextjs-prisma/lib/db/idempotency-store";
+import { subscriptionAdapter, upsertSubscription } from "../../examples/nextjs-prisma/lib/db/subscriptions";
+import { subscriptionStatusAdapter, userAdapter } from "../../examples/nextjs-prisma/lib/db/users";
+import { createWebhookRoute, type SubscriptionData } from "../../src/index.js";
+import { signStripePayload, stripeEvent } from "../../src/testing.js";
+import { DATABASES, type TestDatabase } from "./prisma-database.js";
+
+const stripeSecret = "whsec_prisma_example";
+
+function clerkUser(id: string, email: string) {
+  return {
+    id,
+    object: "user",
+    primary_email_address_id: `idn_${id}`,
+    email_addresses: [{ id: `idn_${id}`, email_address: email }],
+  };
+}
+
+const created = (eventId: string) => ({ eventId, eventType: "user.created" });
+
+describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) => {
+  if (skip) {
+    it.skip(skip, () => {});
+    return;
+  }
+
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  beforeEach(async () => {
+    await db.reset();
+    vi.restoreAllMocks();
+  });
+
+  async function count(table: string): Promise<number> {
+    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+    return row?.n ?? -1;
+  }
+
+  describe("user.created: 20 credits, exactly once", () => {
+    it("20 concurrent deliveries of one event → one user, 20 credits, one credit transaction", async () => {
+      const on = clerkUserHandlers(db.prisma);
+      const user = clerkUser("user_ada", "Ada@Example.com");
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, () => on["user.created"](user, created("msg_1"))),
+      );
+      expect(results.filter((result) => result.status === "rejected")).toEqual([]);
+      expect(await db.query("SELECT email, clerk_id, credits FROM users")).toEqual([
+        { email: "ada@example.com", clerk_id: "user_ada", credits: SIGNUP_CREDITS },
+      ]);
+      expect(await db.query("SELECT amount, reason, webhook_event_id FROM credit_transactions")).toEqual([
+        { amount: 20, reason: "signup", webhook_event_id: "msg_1" },
+      ]);
+      expect(await db.query("SELECT event_id, event_type FROM webhook_events")).toEqual([
+        { event_id: "msg_1", event_type: "user.created" },
+      ]);
+    });
+
+    it("a redelivery long after (any idempotency TTL has passed) grants nothing", async () => {
+      const on = clerkUserHandlers(db.prisma);
+      const user = clerkUser("user_ada", "ada@example.com");
+      await on["user.created"](user, created("msg_1"));
+      await on["user.created"](user, created("msg_1"));
+      // Even after the user was deleted the delivery is remembered.
+      await on["user.deleted"]({ id: "user_ada" });
+      await on["user.created"](user, created("msg_1"));
+      expect(await count("users")).toBe(0);
+      expect(await count("webhook_events")).toBe(1);
+    });
+
+    it("a second signup event for the same Clerk user or email grants nothing", async () => {
+      const on = clerkUserHandlers(db.prisma);
+      await on["user.created"](clerkUser("user_ada", "ada@example.com"), created("msg_1"));
+      await on["user.created"](clerkUser("user_ada", "ada@example.com"), created("msg_2"));
+      await on["user.created"](clerkUser("user_other", "ada@example.com"), created("msg_3"));
+      expect(await db.query("SELECT credits FROM users")).toEqual([{ credits: 20 }]);
+      expect(await count("credit_transactions")).toBe(1);
+    });
+
+    it("a database failure inside the transaction writes nothing; the retry writes once", async () => {
+      await db.query(`
+        CREATE FUNCTION fail_credit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
+      await db.query(
+        "CREATE TRIGGER fail_credit BEFORE INSERT ON credit_transactions FOR EACH ROW EXECUTE FUNCTION fail_credit()",
+      );
+      const on = clerkUserHandlers(db.prisma);
+      const user = clerkUser("user_ada", "ada@example.com");
+      try {
+        await expect(on["user.created"](user, created("msg_1"))).rejects.toThrow(/injected failure/);
+        // The user row and the delivery row were written before the failure: both rolled back.
+        expect([await count("users"), await count("credit_transactions"), await count("webhook_events")]).toEqual([
+          0, 0, 0,
+        ]);
+      } finally {
+        await db.query("DROP TRIGGER fail_credit ON credit_transactions");
+        await db.query("DROP FUNCTION fail_credit()");
+      }
+      await on["user.created"](user, created("msg_1"));
+      await on["user.created"](user, created("msg_1"));
+      expect(await db.query("SELECT credits FROM users")).toEqual([{ credits: 20 }]);
+      expect(await count("credit_transactions")).toBe(1);
+    });
+
+    it("user.updated follows the primary email; user.deleted removes the user and what hangs off it", async () => {
+      const on = clerkUserHandlers(db.prisma);
+      await on["user.created"](clerkUser("user_ada", "ada@example.com"), created("msg_1"));
+      await on["user.updated"]({
+        ...clerkUser("user_ada", "old@example.com"),
+        primary_email_address_id: "idn_new",
+        email_addresses: [
+          { id: "idn_old", email_address: "old@example.com" },
+          { id: "idn_new", email_address: " Ada.Lovelace@Example.com " },
+        ],
+      });
+      expect(await db.query("SELECT email FROM users")).toEqual([{ email: "ada.lovelace@example.com" }]);
+      await on["user.deleted"]({ id: "user_ada" });
+      expect([await count("users"), await count("credit_transactions")]).toEqual([0, 0]);
+      await on["user.deleted"]({ id: "user_unknown" });
+    });
+  });
+
+  describe("IdempotencyStore on webhook_events", () => {
+    function store() {
+      let now = Date.parse("2026-03-01T12:00:00Z");
+      return {
+        store: createPrismaIdempotencyStore(db.prisma, { now: () => now }),
+        advance: (ms: number) => {
+          now += ms;
+        },
+      };
+    }
+
+    it("claim → in-flight for others → complete → duplicate until the TTL ends", async () => {
+      const { store: s, advance } = store();
+      expect(await s.claim("clerk:msg_1", 60_000)).toBe("claimed");
+      expect(await s.claim("clerk:msg_1", 60_000)).toBe("in-flight");
+      await s.complete("clerk:msg_1", 300_000);
+      expect(await s.claim("clerk:msg_1", 60_000)).toBe("duplicate");
+      advance(299_999);
+      expect(await s.claim("clerk:msg_1", 60_000)).toBe("duplicate");
+      advance(1);
+      expect(await s.claim("clerk:msg_1", 60_000)).toBe("claimed");
+    });
+
+    it("a released claim, or one whose lease ran out, can be claimed again", async () => {
+      const { store: s, advance } = store();
+      expect(await s.claim("k1", 1_000)).toBe("claimed");
+      await s.release("k1");
+      expect(await s.claim("k1", 1_000)).toBe("claimed");
+      advance(999);
+      expect(await s.claim("k1", 1_000)).toBe("in-flight");
+      advance(1);
+      expect(await s.claim("k1", 1_000)).toBe("claimed");
+    });
+
+    it("release never drops a completed id; keys do not collide", async () => {
+      const { store: s } = store();
+      await s.claim("stripe:evt_1", 1_000);
+      await s.complete("stripe:evt_1", 60_000);
+      await s.release("stripe:evt_1");
+      expect(await s.claim("stripe:evt_1", 1_000)).toBe("duplicate");
+      expect(await s.claim("clerk:evt_1", 1_000)).toBe("claimed");
+    });
+
+    it("20 concurrent claims of one key: exactly one is claimed", async () => {
+      const s = createPrismaIdempotencyStore(db.prisma);
+      const results = await Promise.all(Array.from({ length: 20 }, () => s.claim("clerk:msg_race", 60_000)));
+      expect(results.filter((result) => result === "claimed")).toHaveLength(1);
+      expect(results.filter((result) => result === "in-flight")).toHaveLength(19);
+    });
+  });
+
+  describe("subscriptions: the stale-write guard", () => {
+    async function seedUser(): Promise<string> {
+      const user = await userAdapter(db.prisma).createUser("ada@example.com");
+      await userAdapter(db.prisma).updateUser(user.id, { stripeCustomerId: "cus_1" });
+      return user.id;
+    }
+
+    const row = (userId: string, at: number, fields: Partial<SubscriptionData> = {}): SubscriptionData => ({
+      id: "sub_1",
+      userId,
+      stripeCustomerId: "cus_1",
+      status: "active",
+      priceId: "price_basic",
+      currentPeriodEnd: new Date("2026-04-01T00:00:00Z"),
+      cancelAtPeriodEnd: false,
+      eventCreatedAt: new Date(at * 1000),
+      ...fields,
+    });
+
+    it("refuses a write older than last_event_at, applies a same-second tie", async () => {
+      const userId = await seedUser();
+      expect(await upsertSubscription(db.prisma, row(userId, 1_000, { status: "trialing" }))).toEqual({
+        applied: true,
+      });
+      expect(await upsertSubscription(db.prisma, row(userId, 999, { status: "incomplete" }))).toEqual({
+        applied: false,
+      });
+      expect(await upsertSubscription(db.prisma, row(userId, 1_000, { status: "active" }))).toEqual({
+        applied: true,
+      });
+      expect(await db.query("SELECT status, last_event_at FROM subscriptions")).toEqual([
+        { status: "active", last_event_at: new Date(1_000_000) },
+      ]);
+    });
+
+    it("a canceled subscription stays canceled whatever arrives later", async () => {
+      const userId = await seedUser();
+      const adapter = subscriptionAdapter(db.prisma);
+      await adapter.upsertSubscription(row(userId, 1_000));
+      await adapter.updateSubscriptionStatus("sub_1", "canceled");
+      await adapter.upsertSubscription(row(userId, 1_001, { status: "active" }));
+      expect(await db.query("SELECT status FROM subscriptions")).toEqual([{ status: "canceled" }]);
+      await adapter.updateSubscriptionStatus("sub_unknown", "canceled");
+    });
+
+    // Five events of one subscription's life, delivered in every order to a fresh route each
+    // time (as if each landed on another instance), so only the database can order them.
+    const lifecycle = [
+      ["customer.subscription.created", 1_000, { status: "incomplete" }],
+      ["customer.subscription.updated", 1_010, { status: "trialing" }],
+      ["customer.subscription.updated", 1_020, { status: "active" }],
+      ["customer.subscription.updated", 1_030, { status: "active", items: itemsOf("price_pro") }],
+      [
+        "customer.subscription.updated",
+        1_040,
+        { status: "active", items: itemsOf("price_pro"), cancel_at_period_end: true },
+      ],
+    ] as const;
+
+    function itemsOf(price: string) {
+      return { object: "list", data: [{ id: "si_1", price: { id: price }, current_period_end: 1_775_001_600 }] };
+    }
+
+    function subscriptionObject(fields: Record<string, unknown>) {
+      return {
+        id: "sub_1",
+        object: "subscription",
+        customer: "cus_1",
+        status: "active",
+        cancel_at_period_end: false,
+        items: itemsOf("price_basic"),
+        ...fields,
+      };
+    }
+
+    async function deliver(route: (request: Request) => Promise<Response>, event: object): Promise<number> {
+      const body = JSON.stringify(event);
+      const response = await route(
+        new Request("http://127.0.0.1/api/webhooks/stripe", {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(await signStripePayload(body, stripeSecret)) },
+          body,
+        }),
+      );
+      return response.status;
+    }
+
+    function shuffles(): number[][] {
+      // A fixed, seeded sample of orders (plus the reversed one): enough to cover every event arriving last.
+      let seed = 7;
+      const random = () => {
+        seed = (seed * 16_807) % 2_147_483_647;
+        return seed / 2_147_483_647;
+      };
+      const orders: number[][] = [[4, 3, 2, 1, 0]];
+      for (let i = 0; i < 12; i += 1) {
+        const order = [0, 1, 2, 3, 4];
+        for (let j = order.length - 1; j > 0; j -= 1) {
+          const k = Math.floor(random() * (j + 1));
+          [order[j], order[k]] = [order[k] as number, order[j] as number];
+        }
+        orders.push(order);
+      }
+      return orders;
+    }
+
+    it("a shuffled 5-event lifecycle in payload mode ends in the newest event's state", async () => {
+      await seedUser();
+      for (const order of shuffles()) {
+        await db.query("DELETE FROM subscriptions");
+        for (const index of order) {
+          const [type, createdAt, fields] = lifecycle[index] as (typeof lifecycle)[number];
+          const route = createWebhookRoute({
+            ...subscriptionAdapter(db.prisma),
+            stripe: { webhookSecret: stripeSecret },
+            sync: "payload",
+            audit: false,
+          });
+          const event = stripeEvent(type, subscriptionObject(fields), { created: createdAt });
+          expect(await deliver(route, event), `order ${order}`).toBe(200);
+        }
+        expect(
+          await db.query("SELECT status, price_id, cancel_at_period_end, last_event_at FROM subscriptions"),
+          `order ${order}`,
+        ).toEqual([
+          { status: "active", price_id: "price_pro", cancel_at_period_end: true, last_event_at: new Date(1_040_000) },
+        ]);
+      }
+    });
+
+    it("a shuffled lifecycle ending in deletion converges in refetch mode", async () => {
+      await seedUser();
+      const current = subscriptionObject({ status: "canceled", items: itemsOf("price_pro") });
+      const client = { subscriptions: { retrieve: async () => current } } as unknown as Stripe;
+      const events = [
+        ...lifecycle
+          .slice(0, 4)
+          .map(([type, at, fields]) => stripeEvent(type, subscriptionObject(fields), { created: at })),
+        stripeEvent("customer.subscription.deleted", current, { created: 1_050 }),
+      ];
+      for (const order of shuffles()) {
+        await db.query("DELETE FROM subscriptions");
+        const route = createWebhookRoute({
+          ...subscriptionAdapter(db.prisma),
+          stripe: { webhookSecret: stripeSecret, client },
+          audit: false,
+        });
+        for (const index of order) {
+          const event = { ...(events[index] as object), id: `evt_${index}_${order.join("")}` };
+          expect(await deliver(route, event), `order ${order}`).toBe(200);
+        }
+        expect(await db.query("SELECT status, price_id FROM subscriptions"), `order ${order}`).toEqual([
+          { status: "canceled", price_id: "price_pro" },
+        ]);
+      }
+    });
+  });
+
+  describe("route adapters", () => {
+    it("users: find, create (a duplicate email throws for the route to re-read), update", async () => {
+      const users = userAdapter(db.prisma);
+      expect(await users.findUserByEmail("ada@example.com")).toBeNull();
+      const ada = await users.createUser("ada@example.com");
+      expect(ada).toMatchObject({ email: "ada@example.com", stripeCustomerId: null });
+      expect(ada.createdAt).toBeInstanceOf(Date);
+      await expect(users.createUser("ada@example.com")).rejects.toThrow();
+      const updated = await users.updateUser(ada.id, { stripeCustomerId: "cus_1" });
+      expect(updated).toMatchObject({ id: ada.id, stripeCustomerId: "cus_1" });
+      expect(await users.findUserByEmail("ada@example.com")).toEqual(updated);
+      expect(await subscriptionAdapter(db.prisma).findUserByCustomerId("cus_1")).toEqual(updated);
+      expect(await subscriptionAdapter(db.prisma).findUserByCustomerId("cus_none")).toBeNull();
+    });
+
+    it("findUserWithSubscription: none, then the newest subscription", async () => {
+      const users = userAdapter(db.prisma);
+      const status = subscriptionStatusAdapter(db.prisma);
+      expect(await status.findUserWithSubscription("ada@example.com")).toBeNull();
+      const ada = await users.createUser("ada@example.com");
+      expect(await status.findUserWithSubscription("ada@example.com")).toEqual({
+        id: ada.id,
+        email: "ada@example.com",
+        subscription: null,
+      });
+      const base = {
+        userId: ada.id,
+        stripeCustomerId: "cus_1",
+        priceId: "price_basic",
+        cancelAtPeriodEnd: false,
+        eventCreatedAt: new Date(1_000_000),
+      };
+      await upsertSubscription(db.prisma, { ...base, id: "sub_old", status: "canceled", currentPeriodEnd: null });
+      await db.query("UPDATE subscriptions SET created_at = created_at - interval '1 day'");
+      const end = new Date("2026-04-01T00:00:00Z");
+      await upsertSubscription(db.prisma, { ...base, id: "sub_new", status: "active", currentPeriodEnd: end });
+      expect(await status.findUserWithSubscription("ada@example.com")).toEqual({
+        id: ada.id,
+        email: "ada@example.com",
+        subscription: { status: "active", currentPeriodEnd: end },
+      });
+    });
+  });
+});
