@@ -170,6 +170,51 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
       expect(await s.claim("clerk:evt_1", 1_000)).toBe("claimed");
     });
 
+    it("behind the Stripe route: 20 concurrent deliveries → processed once, the rest in flight or duplicates", async () => {
+      const user = await userAdapter(db.prisma).createUser("ada@example.com");
+      await userAdapter(db.prisma).updateUser(user.id, { stripeCustomerId: "cus_1" });
+      const adapter = subscriptionAdapter(db.prisma);
+      const upsert = vi.spyOn(adapter, "upsertSubscription");
+      const route = createWebhookRoute({
+        ...adapter,
+        stripe: { webhookSecret: stripeSecret },
+        sync: "payload",
+        audit: false,
+        idempotency: { store: createPrismaIdempotencyStore(db.prisma) },
+      });
+      const event = stripeEvent("customer.subscription.created", {
+        id: "sub_1",
+        object: "subscription",
+        customer: "cus_1",
+        status: "active",
+        cancel_at_period_end: false,
+        items: {
+          object: "list",
+          data: [{ id: "si_1", price: { id: "price_basic" }, current_period_end: 1_775_001_600 }],
+        },
+      });
+      const body = JSON.stringify(event);
+      const headers = { "content-type": "application/json", ...(await signStripePayload(body, stripeSecret)) };
+      const send = () => route(new Request("http://127.0.0.1/api/webhooks/stripe", { method: "POST", headers, body }));
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const response = await send();
+          const answer = (await response.json()) as { duplicate?: boolean };
+          return response.status === 200 ? (answer.duplicate ? "duplicate" : "processed") : response.status;
+        }),
+      );
+      // Whether a loser sees the claim (409) or the completed row (duplicate) depends on timing.
+      expect(outcomes.filter((outcome) => outcome === "processed")).toHaveLength(1);
+      expect(
+        outcomes.filter((outcome) => outcome !== "processed" && outcome !== "duplicate" && outcome !== 409),
+      ).toEqual([]);
+      expect(await (await send()).json()).toEqual({ received: true, duplicate: true });
+      expect(upsert).toHaveBeenCalledTimes(1);
+      expect(await db.query("SELECT event_id, processed_at IS NOT NULL AS done FROM webhook_events")).toEqual([
+        { event_id: `stripe:${event.id}`, done: true },
+      ]);
+    });
+
     it("20 concurrent claims of one key: exactly one is claimed", async () => {
       const s = createPrismaIdempotencyStore(db.prisma);
       const results = await Promise.all(Array.from({ length: 20 }, () => s.claim("clerk:msg_race", 60_000)));
