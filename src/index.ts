@@ -1,3 +1,15 @@
+export type { ClerkEventDataMap, ClerkEventEnvelope } from "./clerk/events.js";
+export {
+  type ClerkBillingSubscription,
+  type ClerkBillingSubscriptionItem,
+  type ClerkDeletedObject,
+  type ClerkOrganization,
+  type ClerkOrganizationMembership,
+  type ClerkPaymentAttempt,
+  type ClerkSession,
+  type ClerkUser,
+  primaryEmail,
+} from "./clerk/schemas.js";
 export type { AuditEntry, AuditOutcome, AuditSink, RouteName, SecurityWarningEntry } from "./http/audit-entry.js";
 export type { Handler } from "./http/compose.js";
 export {
@@ -10,6 +22,12 @@ export {
 } from "./http/errors.js";
 export type { TimestampWindowOptions } from "./http/time-window.js";
 export type { SubscriptionData, WebhookDatabaseAdapter } from "./routes/adapters.js";
+export {
+  type ClerkEventHandler,
+  type ClerkEventHandlers,
+  type ClerkWebhookRouteOptions,
+  createClerkWebhookRoute,
+} from "./routes/clerk-webhook.js";
 export type { WebhookHandlerContext, WebhookSecurityOptions } from "./routes/options.js";
 export {
   createWebhookRoute,
