@@ -21,14 +21,27 @@ export {
   type TollgateErrorOptions,
 } from "./http/errors.js";
 export type { TimestampWindowOptions } from "./http/time-window.js";
-export type { SubscriptionData, WebhookDatabaseAdapter } from "./routes/adapters.js";
+export type {
+  CheckoutDatabaseAdapter,
+  SubscriptionData,
+  SubscriptionDatabaseAdapter,
+  User,
+  UserWithSubscription,
+  WebhookDatabaseAdapter,
+} from "./routes/adapters.js";
+export { type CheckoutRouteOptions, type CheckoutStripeOptions, createCheckoutRoute } from "./routes/checkout.js";
 export {
   type ClerkEventHandler,
   type ClerkEventHandlers,
   type ClerkWebhookRouteOptions,
   createClerkWebhookRoute,
 } from "./routes/clerk-webhook.js";
-export type { WebhookHandlerContext, WebhookSecurityOptions } from "./routes/options.js";
+export type {
+  RouteSecurityOptions,
+  WebhookHandlerContext,
+  WebhookSecurityOptions,
+} from "./routes/options.js";
+export { createPortalRoute, type PortalRouteOptions } from "./routes/portal.js";
 export {
   createWebhookRoute,
   type StripeEventHandler,
@@ -38,4 +51,6 @@ export {
   type StripeWebhookOptions,
   type WebhookRouteOptions,
 } from "./routes/stripe-webhook.js";
+export { createSubscriptionStatusRoute, type SubscriptionStatusRouteOptions } from "./routes/subscription-status.js";
 export type { ClaimResult, IdempotencyStore, RateLimitHit, RateLimitStore } from "./stores/types.js";
+export type { AuthResolver } from "./validation/identity.js";

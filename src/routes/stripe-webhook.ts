@@ -11,6 +11,7 @@ import {
   assertStripeClientOptions,
   canCallStripe,
   lazyStripeClient,
+  reportStripeMode,
   type StripeClientOptions,
   stripeMode,
 } from "../stripe/client.js";
@@ -156,13 +157,6 @@ function handlersOf(on: unknown): ReadonlyMap<string, AnyHandler> {
   assertObject(on, "on");
   for (const [type, handler] of Object.entries(on)) assertFunction(handler, `on["${type}"]`, true);
   return new Map(Object.entries(on).filter((entry): entry is [string, AnyHandler] => entry[1] !== undefined));
-}
-
-function reportStripeMode(mode: "test" | "live"): Middleware {
-  return async function reportStripeMode(ctx, next) {
-    ctx.audit.stripeMode = mode;
-    return next();
-  };
 }
 
 /** Per request, before the signature: a route that cannot work answers 500 whatever was sent. */

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import type { Middleware } from "../http/compose.js";
 import { isTollgateError, TollgateError } from "../http/errors.js";
 
 /** How a route reaches the Stripe API. */
@@ -71,4 +72,12 @@ export async function callStripe<T>(operation: string, call: () => Promise<T>): 
     if (isTollgateError(error)) throw error;
     throw new TollgateError("UPSTREAM_ERROR", { cause: new Error(`Stripe ${operation} failed`, { cause: error }) });
   }
+}
+
+/** Records whether the route runs on a test or a live key in each audit entry (405s included). */
+export function reportStripeMode(mode: "test" | "live"): Middleware {
+  return async function reportStripeMode(ctx, next) {
+    ctx.audit.stripeMode = mode;
+    return next();
+  };
 }
