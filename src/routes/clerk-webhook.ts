@@ -38,9 +38,9 @@ type TypedHandlers = {
  * Event type → handler. Typed for the user, session, organization and Clerk Billing events; any
  * other type takes `unknown` data; `"*"` receives every event no other handler takes.
  */
-// biome-ignore lint/suspicious/noExplicitAny: untyped event types take any data
 export type ClerkEventHandlers = TypedHandlers & { "*"?: ClerkEventHandler<unknown> } & Record<
     string,
+    // biome-ignore lint/suspicious/noExplicitAny: untyped event types take any data
     ClerkEventHandler<any> | undefined
   >;
 

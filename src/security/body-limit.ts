@@ -1,5 +1,4 @@
 import type { Middleware } from "../http/compose.js";
-import { TollgateError } from "../http/errors.js";
 
 export interface BodyLimitOptions {
   /**

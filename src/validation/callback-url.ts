@@ -1,6 +1,7 @@
 import { TollgateError } from "../http/errors.js";
 
 // Control characters, any whitespace, and backslashes (which browsers treat as "/").
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\s\\]/u;
 const RELATIVE_BASE = "http://tollgate.invalid";
 
