@@ -3,7 +3,9 @@
  * runner themselves: pass yours.
  */
 export interface ConformanceRunner {
+  /** Groups the cases of one suite (vitest/Jest/Bun `describe`, `node:test` `describe`). */
   describe: (name: string, fn: () => void) => unknown;
+  /** Registers one async case (`it` or `test`). */
   it: (name: string, fn: () => Promise<void>) => unknown;
   /** Used for equality checks when given (better diffs); otherwise a failed check throws an `Error`. */
   expect?: (actual: unknown, message?: string) => { toEqual(expected: unknown): void };
