@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // The slow runtime suites (workerd, Bun, Next.js edge) run with `npm run test:runtimes`.
+    exclude: [...configDefaults.exclude, "test/runtimes/**/*.runtime.test.ts"],
     environment: "node",
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build, type Options } from "tsup";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import config from "../../tsup.config.js";
+import { nodeDependencies, nodeDependenciesIn, runtimeFiles } from "./support/node-builtins.js";
+
+// Builds the package with its own tsup config into a temporary folder, so the test checks the current
+// source whether or not dist/ exists or is stale, and never races another build writing dist/.
+const out = mkdtempSync(join(tmpdir(), "tollgate-edge-build-"));
+const web = join(out, "dist");
+
+beforeAll(async () => {
+  const builds = (Array.isArray(config) ? config : [config]) as Options[];
+  // In order: the Web build cleans its folder, then the Node build writes dist/node inside it.
+  for (const options of builds) {
+    await build({ ...options, outDir: join(out, options.outDir ?? "dist"), config: false, silent: true, dts: false });
+  }
+}, 120_000);
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe("the edge (Web) build", () => {
+  it("has every entry in ESM and CommonJS", () => {
+    const files = runtimeFiles(web, ["node"]);
+    for (const entry of ["index", "security", "testing", "node"]) {
+      expect(files).toContain(`${entry}.js`);
+      expect(files).toContain(`${entry}.cjs`);
+    }
+  });
+
+  it("imports no Node built-in and references no Buffer, in any file outside dist/node", () => {
+    expect(nodeDependenciesIn(web, ["node"])).toEqual({});
+  });
+
+  it("while the Node build does use node:crypto (so the scan above can see one)", () => {
+    const found = Object.values(nodeDependenciesIn(join(web, "node"))).flat();
+    expect(found).toContain("node:crypto");
+  });
+});
+
+describe("the Node built-in scan", () => {
+  it.each([
+    ['import { createHmac } from "node:crypto";', ["node:crypto"]],
+    ["import{createHash}from'crypto'", ["crypto"]],
+    ['export { readFile } from "fs/promises";', ["fs/promises"]],
+    ['import "node:buffer";', ["node:buffer"]],
+    ['const http = await import("http");', ["http"]],
+    ['var stream = require("stream");', ["stream"]],
+    ['const m = require( "node:async_hooks" )', ["node:async_hooks"]],
+    ["const b = Buffer.from(text)", ["Buffer"]],
+    ["globalThis.Buffer ?? polyfill", []],
+    ["new Uint8Array(await request.arrayBuffer()) instanceof ArrayBuffer", []],
+    ['import { z } from "zod"; import "./chunk-ABC.js"; require("lru-cache")', []],
+  ])("%s → %j", (code, expected) => {
+    expect(nodeDependencies(code)).toEqual(expected);
+  });
+});
