@@ -13,9 +13,18 @@ export function isNodeBuiltin(specifier: string): boolean {
   return builtinModules.includes(specifier) || builtinModules.includes(specifier.split("/")[0] ?? "");
 }
 
-/** What in one file's text ties it to Node: imports of built-ins, and `Buffer` references. */
+/** The Node built-ins a piece of code imports or requires (a literal specifier; `import(variable)` is not seen). */
+export function nodeImports(code: string): string[] {
+  return [...code.matchAll(SPECIFIER)].map((match) => match[1] ?? "").filter(isNodeBuiltin);
+}
+
+/**
+ * What in one file's text ties it to Node: imports of built-ins, and `Buffer` references. Strings are
+ * not told apart from code, which is right for tollgate's own build (it has no reason to name Buffer)
+ * but too strict for third-party bundles, whose error messages do.
+ */
 export function nodeDependencies(code: string): string[] {
-  const found = [...code.matchAll(SPECIFIER)].map((match) => match[1] ?? "").filter(isNodeBuiltin);
+  const found = nodeImports(code);
   if (BUFFER.test(code)) found.push("Buffer");
   return found;
 }
