@@ -41,7 +41,7 @@ const providers: Record<"stripe" | "clerk", Provider> = {
       const event = stripeEvent("customer.subscription.updated", {
         id,
         object: "subscription",
-        customer: "cus_runtime",
+        customer: "cus_demo",
         status: "active",
         cancel_at_period_end: false,
         items: {
