@@ -23,6 +23,7 @@ const created = (eventId: string) => ({ eventId, eventType: "user.created" });
 
 describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) => {
   if (skip) {
+    console.warn(`[tollgate] Prisma example adapters on PostgreSQL: ${skip}`);
     it.skip(skip, () => {});
     return;
   }
