@@ -1,3 +1,4 @@
+import { toHex } from "../crypto/encoding.js";
 import { compose, type Handler } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
@@ -11,6 +12,7 @@ import {
   type StripeClientOptions,
   stripeMode,
 } from "../stripe/client.js";
+import { absoluteUrl } from "../validation/absolute-url.js";
 import { validateCallbackUrl, withCallbackUrl } from "../validation/callback-url.js";
 import { type AuthResolver, resolveEmail } from "../validation/identity.js";
 import { jsonObjectBody } from "../validation/json-body.js";
@@ -48,18 +50,7 @@ export interface CheckoutRouteOptions extends CheckoutDatabaseAdapter, RouteSecu
 const encoder = new TextEncoder();
 
 async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-function absoluteUrl(value: unknown): URL | null {
-  if (typeof value !== "string" || value === "") return null;
-  try {
-    const url = new URL(value);
-    return url.protocol === "https:" || url.protocol === "http:" ? url : null;
-  } catch {
-    return null;
-  }
+  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))));
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type StripeClientOptions,
   stripeMode,
 } from "../stripe/client.js";
+import { absoluteUrl } from "../validation/absolute-url.js";
 import { type AuthResolver, resolveEmail } from "../validation/identity.js";
 import { jsonObjectBody } from "../validation/json-body.js";
 import type { CheckoutDatabaseAdapter } from "./adapters.js";
@@ -52,7 +53,7 @@ export function createPortalRoute(options: PortalRouteOptions): Handler {
   if (mode !== undefined) layers.splice(1, 0, reportStripeMode(mode));
 
   async function portal(ctx: RouteContext): Promise<Response> {
-    if (!isAbsoluteUrl(stripe.returnUrl)) {
+    if (!absoluteUrl(stripe.returnUrl)) {
       throw new TollgateError("CONFIGURATION_ERROR", {
         cause: new Error("stripe.returnUrl is missing or not absolute"),
       });
@@ -72,13 +73,4 @@ export function createPortalRoute(options: PortalRouteOptions): Handler {
   }
 
   return compose(layers, portal, { route: "portal" });
-}
-
-function isAbsoluteUrl(value: unknown): value is string {
-  if (typeof value !== "string") return false;
-  try {
-    return ["https:", "http:"].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
 }
