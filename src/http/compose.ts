@@ -1,6 +1,6 @@
 import type { RouteName } from "./audit-entry.js";
 import { createContext, type RequestSource, type RouteContext } from "./context.js";
-import { errorResponse, finalizeResponse } from "./response.js";
+import { errorResponse, finalizeResponse, isResponse } from "./response.js";
 
 /** Calls the rest of the chain and resolves to its response. */
 export type Next = () => Promise<Response>;
@@ -35,11 +35,18 @@ export function chain(
       if (index <= called) throw new Error("next() called more than once");
       called = index;
       const layer = middlewares[index];
-      if (layer === undefined) return endpoint(ctx);
+      if (layer === undefined) return endpointResponse(endpoint, ctx);
       return layer(ctx, () => dispatch(index + 1));
     }
     return dispatch(0);
   };
+}
+
+// A JavaScript endpoint that forgets to return must still become a 500 that the audit layer records.
+async function endpointResponse(endpoint: Endpoint, ctx: RouteContext): Promise<Response> {
+  const response = await endpoint(ctx);
+  if (!isResponse(response)) throw new TypeError("tollgate: the endpoint did not return a Response");
+  return response;
 }
 
 /**
@@ -62,6 +69,7 @@ export function compose(middlewares: readonly Middleware[], endpoint: Endpoint, 
     let response: Response;
     try {
       response = await run(ctx);
+      if (!isResponse(response)) throw new TypeError("tollgate: a middleware did not return a Response");
     } catch (error) {
       response = errorResponse(ctx, error);
     }

@@ -1,6 +1,17 @@
 import type { RouteContext } from "./context.js";
 import { toTollgateError } from "./errors.js";
 
+/** True for a `Response` (or a look-alike from another realm or polyfill): what every layer must resolve to. */
+export function isResponse(value: unknown): value is Response {
+  return (
+    value instanceof Response ||
+    (typeof value === "object" &&
+      value !== null &&
+      typeof (value as Response).status === "number" &&
+      "headers" in value)
+  );
+}
+
 /** A JSON response. */
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
   const init =
