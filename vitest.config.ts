@@ -1,6 +1,9 @@
 import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The examples' code under test imports these by name; once an example has node_modules of its
+  // own (the e2e installs them) use the root's copy still, the one the tests' clients come from.
+  resolve: { dedupe: ["drizzle-orm", "@prisma/client", "pg"] },
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     // The slow runtime suites (workerd, Bun, Next.js edge) run with `npm run test:runtimes`.

@@ -63,7 +63,7 @@ export function clerkUserHandlers(prisma: PrismaClient) {
 
     // Subscriptions and credit transactions go with the user (ON DELETE CASCADE); the
     // webhook_events row of the signup stays, so a late redelivery of user.created grants nothing.
-    async "user.deleted"(user: { id?: string }): Promise<void> {
+    async "user.deleted"(user: { id?: string | null }): Promise<void> {
       if (typeof user.id !== "string") return;
       await prisma.user.deleteMany({ where: { clerkId: user.id } });
     },

@@ -1,23 +1,5 @@
-import type { WebhookDatabaseAdapter } from "tollgate";
+import type { CheckoutDatabaseAdapter, SubscriptionDatabaseAdapter, User } from "tollgate";
 import type { PrismaClient } from "../../generated/prisma/client";
-
-// The adapter shapes of tollgate's contract (API.md), spelled out while `tollgate` exports only the
-// webhook adapter's types.
-type User = NonNullable<Awaited<ReturnType<WebhookDatabaseAdapter["findUserByCustomerId"]>>>;
-
-export interface CheckoutDatabaseAdapter {
-  findUserByEmail(email: string): Promise<User | null>;
-  createUser(email: string): Promise<User>;
-  updateUser(userId: string, data: { stripeCustomerId: string }): Promise<User>;
-}
-
-export interface SubscriptionDatabaseAdapter {
-  findUserWithSubscription(email: string): Promise<{
-    id: string;
-    email: string;
-    subscription: { status: string; currentPeriodEnd: Date | null } | null;
-  } | null>;
-}
 
 type UserRow = { id: string; email: string; stripeCustomerId: string | null; createdAt: Date };
 

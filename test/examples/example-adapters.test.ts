@@ -1,14 +1,12 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { clerkUserHandlers, SIGNUP_CREDITS } from "../../examples/nextjs-prisma/lib/db/clerk-handlers";
-import { createPrismaIdempotencyStore } from "../../examples/nextjs-prisma/lib/db/idempotency-store";
-import { subscriptionAdapter, upsertSubscription } from "../../examples/nextjs-prisma/lib/db/subscriptions";
-import { subscriptionStatusAdapter, userAdapter } from "../../examples/nextjs-prisma/lib/db/users";
+import { SIGNUP_CREDITS } from "../../examples/nextjs-prisma/lib/db/clerk-handlers";
 import { createWebhookRoute, type SubscriptionData } from "../../src/index.js";
 import { signStripePayload, stripeEvent } from "../../src/testing.js";
-import { DATABASES, type TestDatabase } from "./prisma-database.js";
+import { subscription } from "../support/stripe-webhook.js";
+import { DATABASES, type TestDatabase } from "./example-databases.js";
 
-const stripeSecret = "whsec_prisma_example";
+const stripeSecret = "whsec_example_adapters";
 
 function clerkUser(id: string, email: string) {
   return {
@@ -21,9 +19,10 @@ function clerkUser(id: string, email: string) {
 
 const created = (eventId: string) => ({ eventId, eventType: "user.created" });
 
-describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) => {
+// The Prisma and the Drizzle example keep the same promises; one table of cases holds both to them.
+describe.each(DATABASES)("example adapters: $name", ({ name, skip, open }) => {
   if (skip) {
-    console.warn(`[tollgate] Prisma example adapters on PostgreSQL: ${skip}`);
+    console.warn(`[tollgate] example adapters, ${name}: ${skip}`);
     it.skip(skip, () => {});
     return;
   }
@@ -47,7 +46,7 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
 
   describe("user.created: 20 credits, exactly once", () => {
     it("20 concurrent deliveries of one event → one user, 20 credits, one credit transaction", async () => {
-      const on = clerkUserHandlers(db.prisma);
+      const on = db.clerk;
       const user = clerkUser("user_ada", "Ada@Example.com");
       const results = await Promise.allSettled(
         Array.from({ length: 20 }, () => on["user.created"](user, created("msg_1"))),
@@ -65,7 +64,7 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
     });
 
     it("a redelivery long after (any idempotency TTL has passed) grants nothing", async () => {
-      const on = clerkUserHandlers(db.prisma);
+      const on = db.clerk;
       const user = clerkUser("user_ada", "ada@example.com");
       await on["user.created"](user, created("msg_1"));
       await on["user.created"](user, created("msg_1"));
@@ -77,7 +76,7 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
     });
 
     it("a second signup event for the same Clerk user or email grants nothing", async () => {
-      const on = clerkUserHandlers(db.prisma);
+      const on = db.clerk;
       await on["user.created"](clerkUser("user_ada", "ada@example.com"), created("msg_1"));
       await on["user.created"](clerkUser("user_ada", "ada@example.com"), created("msg_2"));
       await on["user.created"](clerkUser("user_other", "ada@example.com"), created("msg_3"));
@@ -92,10 +91,15 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
       await db.query(
         "CREATE TRIGGER fail_credit BEFORE INSERT ON credit_transactions FOR EACH ROW EXECUTE FUNCTION fail_credit()",
       );
-      const on = clerkUserHandlers(db.prisma);
+      const on = db.clerk;
       const user = clerkUser("user_ada", "ada@example.com");
       try {
-        await expect(on["user.created"](user, created("msg_1"))).rejects.toThrow(/injected failure/);
+        // Drizzle wraps the driver's error (the cause), Prisma rethrows it.
+        const failure = await on["user.created"](user, created("msg_1")).then(
+          () => null,
+          (error: Error) => error,
+        );
+        expect(`${failure?.message} ${(failure?.cause as Error | undefined)?.message}`).toMatch(/injected failure/);
         // The user row and the delivery row were written before the failure: both rolled back.
         expect([await count("users"), await count("credit_transactions"), await count("webhook_events")]).toEqual([
           0, 0, 0,
@@ -111,7 +115,7 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
     });
 
     it("user.updated follows the primary email; user.deleted removes the user and what hangs off it", async () => {
-      const on = clerkUserHandlers(db.prisma);
+      const on = db.clerk;
       await on["user.created"](clerkUser("user_ada", "ada@example.com"), created("msg_1"));
       await on["user.updated"]({
         ...clerkUser("user_ada", "old@example.com"),
@@ -132,7 +136,7 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
     function store() {
       let now = Date.parse("2026-03-01T12:00:00Z");
       return {
-        store: createPrismaIdempotencyStore(db.prisma, { now: () => now }),
+        store: db.store({ now: () => now }),
         advance: (ms: number) => {
           now += ms;
         },
@@ -162,6 +166,20 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
       expect(await s.claim("k1", 1_000)).toBe("claimed");
     });
 
+    it("a late release, after the lease ran out and another instance took the id, leaves that claim alone", async () => {
+      const { store: first, advance } = store();
+      let now = Date.parse("2026-03-01T12:00:00Z");
+      const second = db.instance().store({ now: () => now });
+      expect(await first.claim("stripe:evt_1", 1_000)).toBe("claimed");
+      advance(1_000);
+      now += 1_000;
+      expect(await second.claim("stripe:evt_1", 60_000)).toBe("claimed");
+      await first.release("stripe:evt_1");
+      expect(await first.claim("stripe:evt_1", 60_000)).toBe("in-flight");
+      await second.complete("stripe:evt_1", 60_000);
+      expect(await first.claim("stripe:evt_1", 60_000)).toBe("duplicate");
+    });
+
     it("release never drops a completed id; keys do not collide", async () => {
       const { store: s } = store();
       await s.claim("stripe:evt_1", 1_000);
@@ -172,16 +190,16 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
     });
 
     it("behind the Stripe route: 20 concurrent deliveries → processed once, the rest in flight or duplicates", async () => {
-      const user = await userAdapter(db.prisma).createUser("ada@example.com");
-      await userAdapter(db.prisma).updateUser(user.id, { stripeCustomerId: "cus_1" });
-      const adapter = subscriptionAdapter(db.prisma);
+      const user = await db.users.createUser("ada@example.com");
+      await db.users.updateUser(user.id, { stripeCustomerId: "cus_1" });
+      const adapter = db.subscriptions;
       const upsert = vi.spyOn(adapter, "upsertSubscription");
       const route = createWebhookRoute({
         ...adapter,
         stripe: { webhookSecret: stripeSecret },
         sync: "payload",
         audit: false,
-        idempotency: { store: createPrismaIdempotencyStore(db.prisma) },
+        idempotency: { store: db.store() },
       });
       const event = stripeEvent("customer.subscription.created", {
         id: "sub_1",
@@ -217,7 +235,7 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
     });
 
     it("20 concurrent claims of one key: exactly one is claimed", async () => {
-      const s = createPrismaIdempotencyStore(db.prisma);
+      const s = db.store();
       const results = await Promise.all(Array.from({ length: 20 }, () => s.claim("clerk:msg_race", 60_000)));
       expect(results.filter((result) => result === "claimed")).toHaveLength(1);
       expect(results.filter((result) => result === "in-flight")).toHaveLength(19);
@@ -226,8 +244,8 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
 
   describe("subscriptions: the stale-write guard", () => {
     async function seedUser(): Promise<string> {
-      const user = await userAdapter(db.prisma).createUser("ada@example.com");
-      await userAdapter(db.prisma).updateUser(user.id, { stripeCustomerId: "cus_1" });
+      const user = await db.users.createUser("ada@example.com");
+      await db.users.updateUser(user.id, { stripeCustomerId: "cus_1" });
       return user.id;
     }
 
@@ -245,13 +263,13 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
 
     it("refuses a write older than last_event_at, applies a same-second tie", async () => {
       const userId = await seedUser();
-      expect(await upsertSubscription(db.prisma, row(userId, 1_000, { status: "trialing" }))).toEqual({
+      expect(await db.upsertSubscription(row(userId, 1_000, { status: "trialing" }))).toEqual({
         applied: true,
       });
-      expect(await upsertSubscription(db.prisma, row(userId, 999, { status: "incomplete" }))).toEqual({
+      expect(await db.upsertSubscription(row(userId, 999, { status: "incomplete" }))).toEqual({
         applied: false,
       });
-      expect(await upsertSubscription(db.prisma, row(userId, 1_000, { status: "active" }))).toEqual({
+      expect(await db.upsertSubscription(row(userId, 1_000, { status: "active" }))).toEqual({
         applied: true,
       });
       expect(await db.query("SELECT status, last_event_at FROM subscriptions")).toEqual([
@@ -261,7 +279,7 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
 
     it("a canceled subscription stays canceled whatever arrives later", async () => {
       const userId = await seedUser();
-      const adapter = subscriptionAdapter(db.prisma);
+      const adapter = db.subscriptions;
       await adapter.upsertSubscription(row(userId, 1_000));
       await adapter.updateSubscriptionStatus("sub_1", "canceled");
       await adapter.upsertSubscription(row(userId, 1_001, { status: "active" }));
@@ -285,18 +303,6 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
 
     function itemsOf(price: string) {
       return { object: "list", data: [{ id: "si_1", price: { id: price }, current_period_end: 1_775_001_600 }] };
-    }
-
-    function subscriptionObject(fields: Record<string, unknown>) {
-      return {
-        id: "sub_1",
-        object: "subscription",
-        customer: "cus_1",
-        status: "active",
-        cancel_at_period_end: false,
-        items: itemsOf("price_basic"),
-        ...fields,
-      };
     }
 
     async function deliver(route: (request: Request) => Promise<Response>, event: object): Promise<number> {
@@ -337,12 +343,12 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
         for (const index of order) {
           const [type, createdAt, fields] = lifecycle[index] as (typeof lifecycle)[number];
           const route = createWebhookRoute({
-            ...subscriptionAdapter(db.prisma),
+            ...db.subscriptions,
             stripe: { webhookSecret: stripeSecret },
             sync: "payload",
             audit: false,
           });
-          const event = stripeEvent(type, subscriptionObject(fields), { created: createdAt });
+          const event = stripeEvent(type, subscription(fields), { created: createdAt });
           expect(await deliver(route, event), `order ${order}`).toBe(200);
         }
         expect(
@@ -356,18 +362,16 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
 
     it("a shuffled lifecycle ending in deletion converges in refetch mode", async () => {
       await seedUser();
-      const current = subscriptionObject({ status: "canceled", items: itemsOf("price_pro") });
+      const current = subscription({ status: "canceled", items: itemsOf("price_pro") });
       const client = { subscriptions: { retrieve: async () => current } } as unknown as Stripe;
       const events = [
-        ...lifecycle
-          .slice(0, 4)
-          .map(([type, at, fields]) => stripeEvent(type, subscriptionObject(fields), { created: at })),
+        ...lifecycle.slice(0, 4).map(([type, at, fields]) => stripeEvent(type, subscription(fields), { created: at })),
         stripeEvent("customer.subscription.deleted", current, { created: 1_050 }),
       ];
       for (const order of shuffles()) {
         await db.query("DELETE FROM subscriptions");
         const route = createWebhookRoute({
-          ...subscriptionAdapter(db.prisma),
+          ...db.subscriptions,
           stripe: { webhookSecret: stripeSecret, client },
           audit: false,
         });
@@ -384,7 +388,7 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
 
   describe("route adapters", () => {
     it("users: find, create (a duplicate email throws for the route to re-read), update", async () => {
-      const users = userAdapter(db.prisma);
+      const users = db.users;
       expect(await users.findUserByEmail("ada@example.com")).toBeNull();
       const ada = await users.createUser("ada@example.com");
       expect(ada).toMatchObject({ email: "ada@example.com", stripeCustomerId: null });
@@ -393,13 +397,13 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
       const updated = await users.updateUser(ada.id, { stripeCustomerId: "cus_1" });
       expect(updated).toMatchObject({ id: ada.id, stripeCustomerId: "cus_1" });
       expect(await users.findUserByEmail("ada@example.com")).toEqual(updated);
-      expect(await subscriptionAdapter(db.prisma).findUserByCustomerId("cus_1")).toEqual(updated);
-      expect(await subscriptionAdapter(db.prisma).findUserByCustomerId("cus_none")).toBeNull();
+      expect(await db.subscriptions.findUserByCustomerId("cus_1")).toEqual(updated);
+      expect(await db.subscriptions.findUserByCustomerId("cus_none")).toBeNull();
     });
 
     it("findUserWithSubscription: none, then the newest subscription", async () => {
-      const users = userAdapter(db.prisma);
-      const status = subscriptionStatusAdapter(db.prisma);
+      const users = db.users;
+      const status = db.status;
       expect(await status.findUserWithSubscription("ada@example.com")).toBeNull();
       const ada = await users.createUser("ada@example.com");
       expect(await status.findUserWithSubscription("ada@example.com")).toEqual({
@@ -414,10 +418,10 @@ describe.each(DATABASES)("Prisma example adapters on $name", ({ skip, open }) =>
         cancelAtPeriodEnd: false,
         eventCreatedAt: new Date(1_000_000),
       };
-      await upsertSubscription(db.prisma, { ...base, id: "sub_old", status: "canceled", currentPeriodEnd: null });
+      await db.upsertSubscription({ ...base, id: "sub_old", status: "canceled", currentPeriodEnd: null });
       await db.query("UPDATE subscriptions SET created_at = created_at - interval '1 day'");
       const end = new Date("2026-04-01T00:00:00Z");
-      await upsertSubscription(db.prisma, { ...base, id: "sub_new", status: "active", currentPeriodEnd: end });
+      await db.upsertSubscription({ ...base, id: "sub_new", status: "active", currentPeriodEnd: end });
       expect(await status.findUserWithSubscription("ada@example.com")).toEqual({
         id: ada.id,
         email: "ada@example.com",

@@ -1,0 +1,24 @@
+import { createCheckoutRoute } from "tollgate";
+import { sessionEmail } from "../../../lib/auth";
+import { db } from "../../../lib/db/client";
+import { subscriptionStatusAdapter, userAdapter } from "../../../lib/db/users";
+import { stripeClient } from "../../../lib/stripe";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const handler = createCheckoutRoute({
+  ...userAdapter(db),
+  // Refuses a second checkout (409 ALREADY_SUBSCRIBED) while the user has an active subscription.
+  ...subscriptionStatusAdapter(db),
+  auth: sessionEmail,
+  stripe: {
+    secretKey: process.env.STRIPE_SECRET_KEY,
+    client: stripeClient(),
+    priceId: process.env.STRIPE_PRICE_ID,
+    successUrl: `${process.env.NEXT_PUBLIC_APP_URL}/dashboard?session_id={CHECKOUT_SESSION_ID}`,
+    cancelUrl: `${process.env.NEXT_PUBLIC_APP_URL}/pricing`,
+  },
+});
+
+export { handler as POST };

@@ -1,0 +1,85 @@
+import { sql } from "drizzle-orm";
+import { bigserial, boolean, check, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+// Millisecond timestamps with time zone everywhere: Stripe's event times and the idempotency
+// store's leases compare as instants, whatever the server's time zone.
+const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+const timestamps = {
+  createdAt: at("created_at").notNull().defaultNow(),
+  updatedAt: at("updated_at")
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date()),
+};
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull().unique(),
+    clerkId: text("clerk_id").unique(),
+    stripeCustomerId: text("stripe_customer_id"),
+    credits: integer("credits").notNull().default(0),
+    ...timestamps,
+  },
+  (table) => [
+    index("users_stripe_customer_id_idx").on(table.stripeCustomerId),
+    check("users_credits_check", sql`${table.credits} >= 0`),
+  ],
+);
+
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    /** Stripe subscription id (sub_…). */
+    id: text("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    stripeCustomerId: text("stripe_customer_id").notNull(),
+    status: text("status").notNull(),
+    priceId: text("price_id").notNull(),
+    currentPeriodEnd: at("current_period_end"),
+    cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
+    /** Stripe `event.created` of the newest event applied: older events are refused, ties applied. */
+    lastEventAt: at("last_event_at").notNull(),
+    ...timestamps,
+  },
+  (table) => [index("subscriptions_user_id_idx").on(table.userId)],
+);
+
+/**
+ * Deliveries already handled. Two kinds of row share it: the signup transaction records the Clerk
+ * `svix-id` (`msg_…`) next to the credits it grants, and the idempotency store keeps its claims
+ * and completed ids under prefixed keys (`stripe:evt_…`, `clerk:msg_…`).
+ */
+export const webhookEvents = pgTable("webhook_events", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  eventId: text("event_id").notNull().unique(),
+  eventType: text("event_type"),
+  /** Null while a delivery holds the claim; set when processed. */
+  processedAt: at("processed_at"),
+  /** End of the current claim's lease (idempotency store). */
+  lockedUntil: at("locked_until"),
+  /** Random per claim: a late release frees only its own claim, never a newer holder's. */
+  claimToken: text("claim_token"),
+  /** When a processed id stops answering as a duplicate; null = never. */
+  expiresAt: at("expires_at"),
+  createdAt: at("created_at").notNull().defaultNow(),
+});
+
+export const creditTransactions = pgTable(
+  "credit_transactions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    amount: integer("amount").notNull(),
+    reason: text("reason").notNull(),
+    /** The delivery that granted it: unique, so one delivery can never credit twice. */
+    webhookEventId: text("webhook_event_id").unique(),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (table) => [index("credit_transactions_user_id_idx").on(table.userId)],
+);
