@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClerkWebhookRoute, createWebhookRoute, type SubscriptionData } from "../../src/index.js";
+import {
+  clerkEvent,
+  idempotencyStoreConformance,
+  signStripePayload,
+  signSvixPayload,
+  stripeEvent,
+} from "../../src/testing.js";
+import { subscription } from "../support/stripe-webhook.js";
+import { type Adapters, DATABASES, type TestDatabase } from "./example-databases.js";
+
+const STRIPE_SECRET = "whsec_sql_multi_instance";
+const CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const DELIVERIES = 50;
+
+/** One "process" of the example app: its own client (pool), routes and store, sharing only the database. */
+function instance(adapters: Adapters, calls: string[], clock?: () => number) {
+  const store = adapters.store(clock && { now: clock });
+  const stripe = createWebhookRoute({
+    ...adapters.subscriptions,
+    upsertSubscription: async (data: SubscriptionData) => {
+      calls.push(data.id);
+      await adapters.subscriptions.upsertSubscription(data);
+    },
+    stripe: { webhookSecret: STRIPE_SECRET },
+    sync: "payload",
+    audit: false,
+    idempotency: { store, leaseMs: 60_000 },
+  });
+  const clerk = createClerkWebhookRoute({
+    secret: CLERK_SECRET,
+    audit: false,
+    idempotency: { store },
+    on: {
+      "user.created": async (user, ctx) => {
+        calls.push(ctx.eventId);
+        await adapters.clerk["user.created"](user, ctx);
+      },
+    },
+  });
+  return {
+    async stripe(body: string) {
+      const headers = { "content-type": "application/json", ...(await signStripePayload(body, STRIPE_SECRET)) };
+      return stripe(new Request("http://127.0.0.1/api/webhooks/stripe", { method: "POST", headers, body }));
+    },
+    async clerk(body: string, id: string) {
+      const headers = await signSvixPayload(body, CLERK_SECRET, { id });
+      return clerk(new Request("http://127.0.0.1/api/webhooks/clerk", { method: "POST", headers, body }));
+    },
+  };
+}
+
+const countOf = (values: string[], value: string) => values.filter((v) => v === value).length;
+
+describe.each(DATABASES)("the examples' SQL idempotency store: $name", ({ name, server, skip, open }) => {
+  if (skip) {
+    console.warn(`[tollgate] SQL stores, ${name}: ${skip}`);
+    it.skip(skip, () => {});
+    return;
+  }
+
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  // The store compares the times it is given, so a manual clock runs the expiry cases without waiting…
+  let now = Date.now();
+  idempotencyStoreConformance("conformance (manual clock)", () => db.store({ now: () => now }), {
+    describe,
+    it,
+    expect,
+    now: () => now,
+    advanceTime: (ms) => {
+      now += ms;
+    },
+  });
+  // …and on the real server, once more in real time, as an app runs it.
+  if (server === "PostgreSQL") {
+    idempotencyStoreConformance("conformance (real time)", () => db.store(), { describe, it, expect, shortMs: 250 });
+  }
+
+  describe("two instances sharing the database", () => {
+    beforeAll(async () => {
+      await db.reset();
+      const user = await db.users.createUser("ada@example.com");
+      await db.users.updateUser(user.id, { stripeCustomerId: "cus_1" });
+    });
+
+    it(`${DELIVERIES} concurrent deliveries of each Stripe event, split between them → one adapter call per event`, async () => {
+      const calls: string[] = [];
+      const [a, b] = [instance(db, calls), instance(db.instance(), calls)];
+      const events = ["sub_a", "sub_b", "sub_c"].map((id) =>
+        JSON.stringify(stripeEvent("customer.subscription.created", subscription({ id }))),
+      );
+      const deliveries = events.flatMap((body) =>
+        Array.from({ length: DELIVERIES }, async (_, i) => {
+          const response = await (i % 2 === 0 ? a : b).stripe(body);
+          const answer = JSON.stringify(await response.json());
+          return { body, outcome: `${response.status}${answer.includes("duplicate") ? " duplicate" : ""}` };
+        }),
+      );
+      const results = await Promise.all(deliveries);
+      for (const [index, body] of events.entries()) {
+        const outcomes = results.filter((result) => result.body === body).map((result) => result.outcome);
+        expect(countOf(outcomes, "200"), `event ${index}`).toBe(1);
+        // Every other delivery was still in flight (409: Stripe retries) or already done.
+        expect(countOf(outcomes, "409") + countOf(outcomes, "200 duplicate"), `event ${index}`).toBe(DELIVERIES - 1);
+      }
+      expect(calls.sort()).toEqual(["sub_a", "sub_b", "sub_c"]);
+      expect(await db.query("SELECT id FROM subscriptions ORDER BY id")).toEqual([
+        { id: "sub_a" },
+        { id: "sub_b" },
+        { id: "sub_c" },
+      ]);
+      for (const send of [a, b]) {
+        expect(await (await send.stripe(events[0] as string)).json()).toEqual({ received: true, duplicate: true });
+      }
+    });
+
+    it(`${DELIVERIES} concurrent deliveries of one Clerk signup → one handler call, one user with 20 credits`, async () => {
+      const calls: string[] = [];
+      const [a, b] = [instance(db, calls), instance(db.instance(), calls)];
+      const body = JSON.stringify(
+        clerkEvent("user.created", {
+          id: "user_grace",
+          primary_email_address_id: "idn_grace",
+          email_addresses: [{ id: "idn_grace", email_address: "grace@example.com" }],
+        }),
+      );
+      const responses = await Promise.all(
+        Array.from({ length: DELIVERIES }, (_, i) => (i % 2 === 0 ? a : b).clerk(body, "msg_grace")),
+      );
+      expect(responses.every((response) => response.status === 200 || response.status === 409)).toBe(true);
+      expect(calls).toEqual(["msg_grace"]);
+      expect(await db.query("SELECT credits FROM users WHERE clerk_id = 'user_grace'")).toEqual([{ credits: 20 }]);
+      expect(
+        await db.query("SELECT count(*)::int AS n FROM credit_transactions WHERE webhook_event_id = 'msg_grace'"),
+      ).toEqual([{ n: 1 }]);
+    });
+
+    it("an instance that dies holding a claim blocks the event only until the lease expires", async () => {
+      let clock = Date.now();
+      const calls: string[] = [];
+      const dead = db.store({ now: () => clock });
+      const survivor = instance(db.instance(), calls, () => clock);
+      const body = JSON.stringify(stripeEvent("customer.subscription.created", subscription({ id: "sub_dead" })));
+      // The dead instance claimed the event with the route's lease, then its process went away.
+      expect(await dead.claim(`stripe:${JSON.parse(body).id}`, 60_000)).toBe("claimed");
+
+      const blocked = await survivor.stripe(body);
+      expect([blocked.status, await blocked.json()]).toEqual([
+        409,
+        expect.objectContaining({ code: "EVENT_IN_FLIGHT" }),
+      ]);
+      clock += 59_999;
+      expect((await survivor.stripe(body)).status).toBe(409);
+      clock += 1;
+      const retried = await survivor.stripe(body);
+      expect([retried.status, await retried.json()]).toEqual([200, { received: true }]);
+      expect(calls).toEqual(["sub_dead"]);
+      // The dead instance's late release (had it come back) frees nothing: the event stays processed.
+      await dead.release(`stripe:${JSON.parse(body).id}`);
+      expect(await (await survivor.stripe(body)).json()).toEqual({ received: true, duplicate: true });
+    });
+  });
+});
