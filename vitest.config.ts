@@ -6,8 +6,8 @@ export default defineConfig({
   resolve: { dedupe: ["drizzle-orm", "@prisma/client", "pg"] },
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    // The slow runtime suites (workerd, Bun, Next.js edge) run with `npm run test:runtimes`.
-    exclude: [...configDefaults.exclude, "test/runtimes/**/*.runtime.test.ts"],
+    // The slow suites run apart: `npm run test:runtimes` (workerd, Bun, Next.js edge), `npm run test:e2e` (the example apps).
+    exclude: [...configDefaults.exclude, "test/runtimes/**/*.runtime.test.ts", "test/e2e/**"],
     environment: "node",
     testTimeout: 20_000,
     hookTimeout: 60_000,

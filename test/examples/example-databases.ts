@@ -26,6 +26,7 @@ import type {
   SubscriptionDatabaseAdapter,
   WebhookDatabaseAdapter,
 } from "../../src/index.js";
+import { createDatabase } from "../support/postgres.js";
 
 const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
 
@@ -173,24 +174,6 @@ function database(
     async close() {
       for (const connection of connections) await connection.close();
       await raw.close();
-    },
-  };
-}
-
-/** An empty database of its own on the DATABASE_URL server; `drop` removes it, connections and all. */
-export async function createDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL as string;
-  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.href,
-    async drop() {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
     },
   };
 }

@@ -1,62 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nextApp, type RunningApp } from "../support/next-app.js";
 import { overHttp, secrets, webhookMatrix } from "./support/scenario.js";
 
 const app = fileURLToPath(new URL("../../examples/nextjs-edge", import.meta.url));
-const next = join(app, "node_modules/next/dist/bin/next");
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-
-// A fresh clone has no node_modules in the example. `npm install` rather than `npm ci`: the lock cannot
-// hold Next's macOS/Windows SWC packages where the registry does not serve them, which `npm ci` refuses.
-function install(): string | undefined {
-  if (existsSync(next)) return undefined;
-  const result = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: app, env, encoding: "utf8" });
-  if (result.status === 0 && existsSync(next)) return undefined;
-  const reason = `[tollgate] runtime matrix: Next.js edge skipped: npm install in examples/nextjs-edge failed (exit ${result.status}): ${(result.error?.message ?? result.stderr).trim()}`;
-  console.warn(reason);
-  return reason;
-}
-const skip = install();
-
-function run(args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [next, ...args], { cwd: app, env: { ...env, ...extraEnv }, stdio: "pipe" });
-}
-
-function exited(child: ChildProcess): Promise<{ code: number | null; output: string }> {
-  const output: string[] = [];
-  child.stdout?.on("data", (chunk) => output.push(String(chunk)));
-  child.stderr?.on("data", (chunk) => output.push(String(chunk)));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, output: output.join("") })));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-async function waitUntilUp(url: string, server: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`next start exited ${server.exitCode}:\n${log()}`);
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  throw new Error(`next start did not answer within 60 s:\n${log()}`);
-}
+const example = nextApp(app, "runtime matrix: Next.js edge");
 
 /** The original sources of every file in the route's edge function, from its source maps. */
 function edgeSources(route: string): string[] {
@@ -76,27 +26,21 @@ function edgeSources(route: string): string[] {
   });
 }
 
-let server: ChildProcess | undefined;
+let server: RunningApp | undefined;
 let base = "";
 
-describe.skipIf(skip)("Next.js 16 App Router, route files with runtime = 'edge' (examples/nextjs-edge)", () => {
+describe.skipIf(example.skip)("Next.js 16 App Router, route files with runtime = 'edge' (examples/nextjs-edge)", () => {
   beforeAll(async () => {
     // No secrets at build time: factories must not need them until a request comes.
-    const build = await exited(run(["build"]));
-    if (build.code !== 0) throw new Error(`next build failed (exit ${build.code}):\n${build.output}`);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = run(["start", "-H", "127.0.0.1", "-p", String(port)], {
+    await example.build();
+    server = await example.start({
       STRIPE_WEBHOOK_SECRET: secrets.stripeWebhookSecret,
       CLERK_WEBHOOK_SECRET: secrets.clerkWebhookSecret,
     });
-    const log: string[] = [];
-    server.stdout?.on("data", (chunk) => log.push(String(chunk)));
-    server.stderr?.on("data", (chunk) => log.push(String(chunk)));
-    await waitUntilUp(base, server, () => log.join(""));
+    base = server.base;
   });
-  afterAll(() => {
-    server?.kill();
+  afterAll(async () => {
+    await server?.stop();
   });
 
   it("resolves tollgate through the package's exports, with no tsconfig path to src/", () => {

@@ -7,7 +7,8 @@ import { PrismaClient } from "../../generated/prisma/client";
  * this during `next build` without DATABASE_URL is fine.
  */
 export function createPrismaClient(connectionString = process.env.DATABASE_URL): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  const max = Number(process.env.DATABASE_POOL_MAX ?? 10);
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max }) });
 }
 
 // One client per server process, kept across `next dev` hot reloads.
