@@ -1,4 +1,5 @@
-// `npm run demo`: tollgate's routes on a local node:http server, backed by embedded PostgreSQL.
+// `npm run demo`: tollgate's routes on a local node:http server, backed by embedded PostgreSQL and the
+// adapters of examples/nextjs-drizzle.
 // Offline by default (a Stripe stand-in on 127.0.0.1); with STRIPE_SECRET_KEY=sk_test_… it calls Stripe's test mode.
 import { createServer } from "node:http";
 import Stripe from "stripe";
@@ -7,11 +8,10 @@ import {
   createClerkWebhookRoute,
   createSubscriptionStatusRoute,
   createWebhookRoute,
-  primaryEmail,
 } from "tollgate";
 import { toNodeHandler } from "tollgate/node";
 import { clerkEvent, signStripePayload, signSvixPayload, stripeEvent } from "tollgate/testing";
-import { openDatabase } from "./database.mjs";
+import { openDatabase } from "./database.ts";
 import { startStripeStandIn } from "./stripe-stand-in.mjs";
 
 const CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -23,7 +23,6 @@ const audit = [];
 
 async function main() {
   const database = await openDatabase();
-  const { adapter } = database;
   const realKey = process.env.STRIPE_SECRET_KEY?.startsWith("sk_test_") ? process.env.STRIPE_SECRET_KEY : undefined;
   const standIn = realKey ? null : await startStripeStandIn();
   const stripe = realKey
@@ -40,10 +39,13 @@ async function main() {
     "/api/webhooks/clerk": createClerkWebhookRoute({
       secret: CLERK_SECRET,
       audit: sink,
-      on: { "user.created": (user, ctx) => database.grantSignupCredits(user.id, primaryEmail(user), ctx.eventId) },
+      // 20 credits in one transaction with the svix-id; a redelivery changes nothing.
+      on: database.clerk,
+      idempotency: { store: database.idempotencyStore },
     }),
     "/api/checkout": createCheckoutRoute({
-      ...adapter,
+      ...database.users,
+      ...database.status,
       audit: sink,
       stripe: {
         client: stripe,
@@ -54,12 +56,13 @@ async function main() {
       },
     }),
     "/api/webhooks/stripe": createWebhookRoute({
-      ...adapter,
+      ...database.subscriptions,
       audit: sink,
       sync: "payload",
       stripe: { webhookSecret: STRIPE_WEBHOOK_SECRET },
+      idempotency: { store: database.idempotencyStore },
     }),
-    "/api/subscription/status": createSubscriptionStatusRoute({ ...adapter, audit: sink }),
+    "/api/subscription/status": createSubscriptionStatusRoute({ ...database.status, audit: sink }),
   };
   const nodeRoutes = Object.fromEntries(Object.entries(routes).map(([path, route]) => [path, toNodeHandler(route)]));
   const server = createServer((req, res) => {
