@@ -1,6 +1,6 @@
 import pg from "pg";
 
-/** An empty database of its own on the DATABASE_URL server; `drop` removes it, connections and all. */
+/** An empty database of its own on the DATABASE_URL server; `drop` removes it. */
 export async function createDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL as string;
   const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -12,6 +12,16 @@ export async function createDatabase(prefix: string): Promise<{ url: string; dro
   return {
     url: url.href,
     async drop() {
+      // node-postgres' pool.end() resolves before its sockets have closed. Terminating a connection that
+      // is still closing makes its client emit an error nobody listens to any more, so wait (up to 5 s)
+      // for the server to see them gone; FORCE then only ends what a crashed test left behind.
+      for (let waited = 0; waited < 5_000; waited += 50) {
+        const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [
+          name,
+        ]);
+        if (rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     },
