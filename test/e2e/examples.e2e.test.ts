@@ -211,6 +211,8 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
           success_url: `${APP_URL}/dashboard?session_id={CHECKOUT_SESSION_ID}`,
         });
         expect(calls.every((request) => typeof request.idempotencyKey === "string")).toBe(true);
+        // Counted in the database, where every instance of the app counts.
+        expect(await rows("SELECT count FROM rate_limits WHERE key LIKE 'checkout:%'")).toEqual([{ count: 3 }]);
       });
 
       it("status: no subscription yet → no access", async () => {

@@ -11,17 +11,20 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import * as drizzleClerk from "../../examples/nextjs-drizzle/lib/db/clerk-handlers";
 import type { Database as DrizzleDatabase } from "../../examples/nextjs-drizzle/lib/db/database";
 import * as drizzleStore from "../../examples/nextjs-drizzle/lib/db/idempotency-store";
+import * as drizzleRateLimit from "../../examples/nextjs-drizzle/lib/db/rate-limit-store";
 import * as drizzleSchema from "../../examples/nextjs-drizzle/lib/db/schema";
 import * as drizzleSubscriptions from "../../examples/nextjs-drizzle/lib/db/subscriptions";
 import * as drizzleUsers from "../../examples/nextjs-drizzle/lib/db/users";
 import { PrismaClient } from "../../examples/nextjs-prisma/generated/prisma/client";
 import * as prismaClerk from "../../examples/nextjs-prisma/lib/db/clerk-handlers";
 import * as prismaStore from "../../examples/nextjs-prisma/lib/db/idempotency-store";
+import * as prismaRateLimit from "../../examples/nextjs-prisma/lib/db/rate-limit-store";
 import * as prismaSubscriptions from "../../examples/nextjs-prisma/lib/db/subscriptions";
 import * as prismaUsers from "../../examples/nextjs-prisma/lib/db/users";
 import type {
   CheckoutDatabaseAdapter,
   IdempotencyStore,
+  RateLimitStore,
   SubscriptionData,
   SubscriptionDatabaseAdapter,
   WebhookDatabaseAdapter,
@@ -34,6 +37,7 @@ const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
 export interface Adapters {
   clerk: ReturnType<typeof prismaClerk.clerkUserHandlers>;
   store(options?: { now?: () => number }): IdempotencyStore;
+  rateLimitStore(options?: { now?: () => number }): RateLimitStore;
   subscriptions: WebhookDatabaseAdapter;
   upsertSubscription(data: SubscriptionData): Promise<{ applied: boolean }>;
   users: CheckoutDatabaseAdapter;
@@ -66,12 +70,13 @@ export interface DatabaseKind {
   open(): Promise<TestDatabase>;
 }
 
-const TABLES = "credit_transactions, subscriptions, webhook_events, users";
+const TABLES = "credit_transactions, subscriptions, webhook_events, users, rate_limits";
 
 function prismaAdapters(prisma: PrismaClient): Adapters {
   return {
     clerk: prismaClerk.clerkUserHandlers(prisma),
     store: (options) => prismaStore.createPrismaIdempotencyStore(prisma, options),
+    rateLimitStore: (options) => prismaRateLimit.createPrismaRateLimitStore(prisma, options),
     subscriptions: prismaSubscriptions.subscriptionAdapter(prisma),
     upsertSubscription: (data) => prismaSubscriptions.upsertSubscription(prisma, data),
     users: prismaUsers.userAdapter(prisma),
@@ -83,6 +88,7 @@ function drizzleAdapters(db: DrizzleDatabase): Adapters {
   return {
     clerk: drizzleClerk.clerkUserHandlers(db),
     store: (options) => drizzleStore.createDrizzleIdempotencyStore(db, options),
+    rateLimitStore: (options) => drizzleRateLimit.createDrizzleRateLimitStore(db, options),
     subscriptions: drizzleSubscriptions.subscriptionAdapter(db),
     upsertSubscription: (data) => drizzleSubscriptions.upsertSubscription(db, data),
     users: drizzleUsers.userAdapter(db),

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClerkWebhookRoute, createWebhookRoute, type SubscriptionData } from "../../src/index.js";
+import {
+  createCheckoutRoute,
+  createClerkWebhookRoute,
+  createWebhookRoute,
+  type SubscriptionData,
+} from "../../src/index.js";
 import {
   clerkEvent,
   idempotencyStoreConformance,
+  rateLimitStoreConformance,
   signStripePayload,
   signSvixPayload,
   stripeEvent,
@@ -53,7 +59,7 @@ function instance(adapters: Adapters, calls: string[], clock?: () => number) {
 
 const countOf = (values: string[], value: string) => values.filter((v) => v === value).length;
 
-describe.each(DATABASES)("the examples' SQL idempotency store: $name", ({ name, server, skip, open }) => {
+describe.each(DATABASES)("the examples' SQL stores: $name", ({ name, server, skip, open }) => {
   if (skip) {
     console.warn(`[tollgate] SQL stores, ${name}: ${skip}`);
     it.skip(skip, () => {});
@@ -79,9 +85,29 @@ describe.each(DATABASES)("the examples' SQL idempotency store: $name", ({ name, 
       now += ms;
     },
   });
+  let rateNow = Date.now();
+  rateLimitStoreConformance(
+    "rate limits: conformance (manual clock)",
+    () => db.rateLimitStore({ now: () => rateNow }),
+    {
+      describe,
+      it,
+      expect,
+      now: () => rateNow,
+      advanceTime: (ms) => {
+        rateNow += ms;
+      },
+    },
+  );
   // …and on the real server, once more in real time, as an app runs it.
   if (server === "PostgreSQL") {
     idempotencyStoreConformance("conformance (real time)", () => db.store(), { describe, it, expect, shortMs: 250 });
+    rateLimitStoreConformance("rate limits: conformance (real time)", () => db.rateLimitStore(), {
+      describe,
+      it,
+      expect,
+      shortMs: 250,
+    });
   }
 
   describe("two instances sharing the database", () => {
@@ -141,6 +167,43 @@ describe.each(DATABASES)("the examples' SQL idempotency store: $name", ({ name, 
       expect(
         await db.query("SELECT count(*)::int AS n FROM credit_transactions WHERE webhook_event_id = 'msg_grace'"),
       ).toEqual([{ n: 1 }]);
+    });
+
+    it("a rate limit of N per window holds across both instances", async () => {
+      const limit = 10;
+      const checkout = (adapters: Adapters) =>
+        createCheckoutRoute({
+          ...adapters.users,
+          audit: false,
+          rateLimit: { limit, windowMs: 60_000, store: adapters.rateLimitStore() },
+          // Never reached when limited; when allowed, an invalid body answers 400 without Stripe.
+          stripe: {
+            secretKey: "sk_test_rate_limit",
+            priceId: "price_1",
+            successUrl: "http://127.0.0.1/ok",
+            cancelUrl: "http://127.0.0.1/no",
+          },
+        });
+      const [a, b] = [checkout(db), checkout(db.instance())];
+      const post = (route: (request: Request) => Promise<Response>) =>
+        route(
+          new Request("http://127.0.0.1/api/checkout", {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.9" },
+            body: JSON.stringify({ email: "not an email" }),
+          }),
+        );
+      const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => post(i % 2 === 0 ? a : b)));
+      const statuses = responses.map((response) => response.status);
+      expect(countOf(statuses.map(String), "400")).toBe(limit);
+      expect(countOf(statuses.map(String), "429")).toBe(30 - limit);
+      const remaining = responses
+        .filter((response) => response.status === 400)
+        .map((response) => Number(response.headers.get("ratelimit-remaining")));
+      expect(remaining.sort((x, y) => x - y)).toEqual(Array.from({ length: limit }, (_, i) => i));
+      expect(await db.query("SELECT key, count FROM rate_limits")).toEqual([
+        { key: "checkout:203.0.113.9", count: 30 },
+      ]);
     });
 
     it("an instance that dies holding a claim blocks the event only until the lease expires", async () => {

@@ -83,3 +83,12 @@ export const creditTransactions = pgTable(
   },
   (table) => [index("credit_transactions_user_id_idx").on(table.userId)],
 );
+
+/** Fixed-window request counts shared by every instance (the rate-limit store). */
+export const rateLimits = pgTable("rate_limits", {
+  /** `<route>:<client key>`, e.g. `checkout:203.0.113.7`. */
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  /** End of the current window. */
+  resetAt: at("reset_at").notNull(),
+});

@@ -1,6 +1,7 @@
 import { createCheckoutRoute } from "tollgate";
 import { sessionEmail } from "../../../lib/auth";
 import { prisma } from "../../../lib/db/prisma";
+import { createPrismaRateLimitStore } from "../../../lib/db/rate-limit-store";
 import { subscriptionStatusAdapter, userAdapter } from "../../../lib/db/users";
 import { stripeClient } from "../../../lib/stripe";
 
@@ -12,6 +13,8 @@ const handler = createCheckoutRoute({
   // Refuses a second checkout (409 ALREADY_SUBSCRIBED) while the user has an active subscription.
   ...subscriptionStatusAdapter(prisma),
   auth: sessionEmail,
+  // Per client IP, counted in the database so the limit holds across every instance.
+  rateLimit: { limit: 10, windowMs: 60_000, store: createPrismaRateLimitStore(prisma) },
   stripe: {
     secretKey: process.env.STRIPE_SECRET_KEY,
     client: stripeClient(),
