@@ -78,9 +78,32 @@ describe("createMemoryIdempotencyStore", () => {
       await store.complete(key, TTL);
     }
     expect(await store.claim("a", LEASE)).toBe("duplicate"); // a is now the most recently used
-    await store.claim("c", LEASE); // the third id evicts b
+    await store.complete("c", TTL); // the third completed id evicts b
     expect(await store.claim("a", LEASE)).toBe("duplicate");
     expect(await store.claim("b", LEASE)).toBe("claimed");
+  });
+
+  it("never evicts a claim in progress, however many ids complete meanwhile", async () => {
+    const store = createMemoryIdempotencyStore({ max: 2 });
+    expect(await store.claim("held", LEASE)).toBe("claimed");
+    for (const key of ["a", "b", "c", "d"]) {
+      await store.claim(key, LEASE);
+      await store.complete(key, TTL);
+    }
+    // A concurrent copy of the held event is still turned away, not processed a second time.
+    expect(await store.claim("held", LEASE)).toBe("in-flight");
+    await store.complete("held", TTL);
+    expect(await store.claim("held", LEASE)).toBe("duplicate");
+  });
+
+  it("holds more live claims than max; a lease that ran out frees its id", async () => {
+    let now = 0;
+    const store = createMemoryIdempotencyStore({ max: 2, now: () => now });
+    const held = ["a", "b", "c", "d"];
+    for (const key of held) expect(await store.claim(key, 1_000)).toBe("claimed");
+    for (const key of held) expect(await store.claim(key, 1_000)).toBe("in-flight");
+    now = 1_000;
+    for (const key of held) expect(await store.claim(key, 1_000)).toBe("claimed");
   });
 
   it("holds exactly max ids", async () => {

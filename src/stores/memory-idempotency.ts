@@ -13,11 +13,6 @@ export interface MemoryStoreOptions {
   now?: () => number;
 }
 
-interface Entry {
-  state: "in-flight" | "done";
-  expiresAt: number;
-}
-
 export function resolveMax(max: number | undefined): number {
   if (max === undefined) return 10_000;
   if (!Number.isInteger(max) || max < 1) throw new TypeError("tollgate: max must be a positive integer");
@@ -29,25 +24,40 @@ export function resolveMax(max: number | undefined): number {
  * `ttlMs`; an in-flight claim expires after its lease so a crashed request cannot block an event
  * forever. Use a Redis or database store when several instances receive webhooks.
  *
+ * Only completed ids count against `max`. Claims in progress live apart and are never evicted: a
+ * burst of other ids cannot push out a claim and let a concurrent copy of its event run twice.
+ *
  * @example
  * createWebhookRoute({ …, idempotency: { store: createMemoryIdempotencyStore({ max: 50_000 }) } });
  */
 export function createMemoryIdempotencyStore(options: MemoryStoreOptions = {}): IdempotencyStore {
   const now = options.now ?? Date.now;
-  const entries = new LRUCache<string, Entry>({ max: resolveMax(options.max) });
+  const max = resolveMax(options.max);
+  // id → end of its duplicate window, least recently used evicted at max.
+  const done = new LRUCache<string, number>({ max });
+  // id → end of its lease. As many as requests in progress; leases a hung request left behind are
+  // swept once there are more than max of them.
+  const inFlight = new Map<string, number>();
+  const sweep = (current: number) => {
+    for (const [key, leaseEnd] of inFlight) if (leaseEnd <= current) inFlight.delete(key);
+  };
   return {
     async claim(key, leaseMs): Promise<ClaimResult> {
       const current = now();
-      const entry = entries.get(key);
-      if (entry !== undefined && entry.expiresAt > current) return entry.state === "done" ? "duplicate" : "in-flight";
-      entries.set(key, { state: "in-flight", expiresAt: current + leaseMs });
+      const doneUntil = done.get(key);
+      if (doneUntil !== undefined && doneUntil > current) return "duplicate";
+      const leaseEnd = inFlight.get(key);
+      if (leaseEnd !== undefined && leaseEnd > current) return "in-flight";
+      if (inFlight.size >= max) sweep(current);
+      inFlight.set(key, current + leaseMs);
       return "claimed";
     },
     async complete(key, ttlMs) {
-      entries.set(key, { state: "done", expiresAt: now() + ttlMs });
+      inFlight.delete(key);
+      done.set(key, now() + ttlMs);
     },
     async release(key) {
-      if (entries.peek(key)?.state === "in-flight") entries.delete(key);
+      inFlight.delete(key);
     },
   };
 }
