@@ -6,10 +6,19 @@ import { isTollgateError, TollgateError } from "../http/errors.js";
 export interface StripeClientOptions {
   /**
    * A secret (`sk_…`) or restricted (`rk_…`) key. Absent or malformed → 500 `CONFIGURATION_ERROR`
-   * per request (so `next build` works without env). The `stripe` package is imported on first use.
+   * per request (so `next build` works without env). The `stripe` package (an optional peer) is
+   * loaded from your node_modules on first use, at run time and hidden from bundlers, so an app
+   * without it still builds; if it cannot be loaded the request answers 500 `CONFIGURATION_ERROR`.
+   * Edge runtimes cannot load modules at run time: there, pass `client` instead.
    */
   secretKey?: string;
-  /** A ready Stripe client (custom API version, host, HTTP client, or a test double). Wins over `secretKey`. */
+  /**
+   * A ready Stripe client (custom API version, host, HTTP client, or a test double). Wins over
+   * `secretKey`. Required on edge runtimes for the routes that call Stripe.
+   * @example
+   * import Stripe from "stripe";
+   * stripe: { client: new Stripe(process.env.STRIPE_SECRET_KEY!, { httpClient: Stripe.createFetchHttpClient() }) }
+   */
   client?: Stripe;
 }
 
@@ -50,10 +59,22 @@ export function lazyStripeClient(options: StripeClientOptions): () => Promise<St
         new TollgateError("CONFIGURATION_ERROR", { cause: new Error("Stripe secret key is missing or malformed") }),
       );
     }
-    client = import("stripe").then((module) => {
-      const StripeClass = ((module as { default?: unknown }).default ?? module) as typeof Stripe;
-      return new StripeClass(key as string, { appInfo: { name: "tollgate" }, maxNetworkRetries: 2 });
-    });
+    // Hidden from bundlers: `stripe` is an optional peer, and an app that never configures a secret key
+    // (Clerk only, or a client of its own) must build without it installed. Loaded at run time instead,
+    // from the app's node_modules. On edge runtimes, which cannot load a module at run time, pass
+    // `stripe.client`.
+    client = import(/* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ "stripe").then(
+      (module) => {
+        const StripeClass = ((module as { default?: unknown }).default ?? module) as typeof Stripe;
+        return new StripeClass(key as string, { appInfo: { name: "tollgate" }, maxNetworkRetries: 2 });
+      },
+      (error: unknown) => {
+        const hint = "install the stripe package, or pass stripe.client (required on edge runtimes)";
+        throw new TollgateError("CONFIGURATION_ERROR", {
+          cause: new Error(`stripe could not be loaded: ${hint}`, { cause: error }),
+        });
+      },
+    );
     client.catch(() => {
       client = undefined;
     });
