@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StripeStandIn, startStripeStandIn } from "../../examples/demo/stripe-stand-in.mjs";
 import { clerkEvent, signStripePayload, signSvixPayload, stripeEvent } from "../../src/testing.js";
 import { type NextApp, nextApp, type RunningApp } from "../support/next-app.js";
-import { databaseServers, type ServedDatabase } from "./databases.js";
+import { type DatabaseServer, databaseServers, type ServedDatabase } from "./databases.js";
 
 // Each example is built once with `next build`, then started with `next start` on 127.0.0.1 against
 // each database server, and driven over HTTP only: signed webhooks, a signed-in user's requests, and
@@ -343,6 +343,42 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
         expect(forged).toMatchObject({ status: 400, body: { code: "INVALID_SIGNATURE" } });
         expect(await count("subscriptions WHERE id = 'sub_forged'")).toBe(0);
       });
+    });
+  });
+
+  // Production: no STRIPE_API_URL, so the app passes no client and tollgate loads the stripe SDK itself,
+  // at run time, from the app's node_modules. A preload turns every non-local request into an error
+  // before a socket opens: the call fails (502), and the log shows the SDK was loaded and called Stripe.
+  describe("without a client of the app's own: the SDK loaded on first use", () => {
+    let running: RunningApp;
+    let db: ServedDatabase;
+    beforeAll(async () => {
+      const pglite = databaseServers(dir + migrate).find((server) => server.name === "PGlite");
+      db = await (pglite as DatabaseServer).open(`tollgate_e2e_lazy_${name.replace(/\W/g, "_")}`);
+      running = await app.start({
+        DATABASE_URL: db.url,
+        ...db.appEnv,
+        STRIPE_SECRET_KEY: "sk_test_loaded_at_run_time",
+        STRIPE_PRICE_ID: PRICE,
+        DEMO_AUTH: "header",
+        NODE_OPTIONS: `--require ${fileURLToPath(new URL("./no-network.cjs", import.meta.url))}`,
+      });
+    });
+    afterAll(async () => {
+      await running?.stop();
+      await db?.close();
+    });
+
+    it("checkout reaches for the Stripe API through the lazily loaded SDK → 502 UPSTREAM_ERROR, no traffic", async () => {
+      const response = await fetch(`${running.base}/api/checkout`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-demo-user": "ada@example.com" },
+        body: "{}",
+      });
+      expect(response.status).toBe(502);
+      expect(await response.json()).toMatchObject({ code: "UPSTREAM_ERROR" });
+      expect(running.log()).toMatch(/\[no-network\] blocked https request to api\.stripe\.com/);
+      expect(running.log()).not.toMatch(/stripe could not be loaded/);
     });
   });
 });
