@@ -218,6 +218,40 @@ describe("idempotency over time and concurrency (memory store)", () => {
     await stuck;
   });
 
+  it("a request that fails after its lease ran out leaves the redelivery's claim alone", async () => {
+    // The first copy hangs past its lease; a redelivery claims the expired id and is still running
+    // when the first one fails. Releasing by key then would free the redelivery's claim and let a
+    // third copy run beside it.
+    let fail: (error: Error) => void = () => {};
+    let firstStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      firstStarted = resolve;
+    });
+    const endpoint = vi.fn((): Promise<Response> => {
+      const call = endpoint.mock.calls.length;
+      if (call === 1) {
+        firstStarted();
+        return new Promise<Response>((_, reject) => {
+          fail = reject;
+        });
+      }
+      if (call === 2) return new Promise<Response>(() => {}); // the redelivery, still processing
+      return Promise.resolve(ok());
+    });
+    const { store, calls } = recording();
+    const { handler } = route(endpoint, { leaseMs: 1000, store });
+    const first = handler(delivery());
+    await started;
+    vi.advanceTimersByTime(1000);
+    void handler(delivery());
+    await vi.waitFor(() => expect(endpoint).toHaveBeenCalledTimes(2));
+    fail(new Error("db down"));
+    expect((await first).status).toBe(500);
+    expect(calls.filter((call) => call.startsWith("release"))).toEqual([]);
+    expect((await handler(delivery())).status).toBe(409);
+    expect(endpoint).toHaveBeenCalledTimes(2);
+  });
+
   it.each([
     [999, { received: true, duplicate: true }, 1],
     [1000, { received: true }, 2],

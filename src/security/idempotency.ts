@@ -65,11 +65,12 @@ export function idempotency(options: IdempotencyOptions = {}): Middleware {
       return json({ received: true, duplicate: true });
     }
     if (claim === "in-flight") throw new TollgateError("EVENT_IN_FLIGHT");
+    const leaseEnd = Date.now() + leaseMs;
     let response: Response;
     try {
       response = await next();
     } catch (error) {
-      await release(store, key);
+      await release(store, key, leaseEnd);
       throw error;
     }
     if (response.ok) {
@@ -78,13 +79,17 @@ export function idempotency(options: IdempotencyOptions = {}): Middleware {
         console.error(`[tollgate] could not mark ${key} processed; requestId=${ctx.requestId}`, error);
       });
     } else {
-      await release(store, key);
+      await release(store, key, leaseEnd);
     }
     return response;
   };
 }
 
-async function release(store: IdempotencyStore, key: string): Promise<void> {
+async function release(store: IdempotencyStore, key: string, leaseEnd: number): Promise<void> {
+  // A claim whose lease ran out may belong to another request by now (a redelivery claimed it while
+  // this one was still running): releasing by key would free that claim and let a third copy run. An
+  // expired claim is claimable anyway, so there is nothing of ours left to release.
+  if (Date.now() >= leaseEnd) return;
   // If release fails the lease still expires, after which the retry is processed.
   await storeCall(() => store.release(key)).catch(() => {});
 }
