@@ -114,6 +114,17 @@ describe.each(DATABASES)("example adapters: $name", ({ name, skip, open }) => {
       expect(await count("credit_transactions")).toBe(1);
     });
 
+    it("user.updated to an email another account holds changes nothing and does not throw (no endless retries)", async () => {
+      const on = db.clerk;
+      await on["user.created"](clerkUser("user_ada", "ada@example.com"), created("msg_1"));
+      await db.users.createUser("bob@example.com"); // e.g. a checkout before Bob signed up with Clerk
+      await on["user.updated"](clerkUser("user_ada", "Bob@Example.com"));
+      expect(await db.query("SELECT email, clerk_id FROM users ORDER BY email")).toEqual([
+        { email: "ada@example.com", clerk_id: "user_ada" },
+        { email: "bob@example.com", clerk_id: null },
+      ]);
+    });
+
     it("user.updated follows the primary email; user.deleted removes the user and what hangs off it", async () => {
       const on = db.clerk;
       await on["user.created"](clerkUser("user_ada", "ada@example.com"), created("msg_1"));

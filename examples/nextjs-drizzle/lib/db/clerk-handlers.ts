@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, notExists } from "drizzle-orm";
 import type { Database } from "./database";
 import { creditTransactions, users, webhookEvents } from "./schema";
 
@@ -58,10 +58,16 @@ export function clerkUserHandlers(db: Database) {
       });
     },
 
+    // An email another account already holds is left alone (that account keeps it): throwing would
+    // answer 500 and Clerk would retry a delivery that can never succeed.
     async "user.updated"(user: ClerkUserData): Promise<void> {
       const email = primaryEmail(user);
       if (email === null) return;
-      await db.update(users).set({ email }).where(eq(users.clerkId, user.id));
+      const held = db.select({ id: users.id }).from(users).where(eq(users.email, email));
+      await db
+        .update(users)
+        .set({ email })
+        .where(and(eq(users.clerkId, user.id), notExists(held)));
     },
 
     // Subscriptions and credit transactions go with the user (ON DELETE CASCADE); the

@@ -55,10 +55,14 @@ export function clerkUserHandlers(prisma: PrismaClient) {
       });
     },
 
+    // An email another account already holds is left alone (that account keeps it): throwing would
+    // answer 500 and Clerk would retry a delivery that can never succeed.
     async "user.updated"(user: ClerkUserData): Promise<void> {
       const email = primaryEmail(user);
       if (email === null) return;
-      await prisma.user.updateMany({ where: { clerkId: user.id }, data: { email } });
+      await prisma.$executeRaw`
+        UPDATE users SET email = ${email}, updated_at = now()
+        WHERE clerk_id = ${user.id} AND NOT EXISTS (SELECT 1 FROM users taken WHERE taken.email = ${email})`;
     },
 
     // Subscriptions and credit transactions go with the user (ON DELETE CASCADE); the
