@@ -6,21 +6,13 @@ import {
   layeredIdempotencyStore,
 } from "../src/security.js";
 import { idempotencyStoreConformance, rateLimitStoreConformance } from "../src/testing.js";
+import { manualClock } from "./support/manual-clock.js";
 
 // The memory stores read Date.now, so real short sleeps work as they do for Redis.
 idempotencyStoreConformance("memory", () => createMemoryIdempotencyStore(), { describe, it, expect });
 rateLimitStoreConformance("memory", () => createMemoryRateLimitStore(), { describe, it, expect });
 
 // The same suites on a manual clock, through the advanceTime hook: no real waiting.
-function manualClock() {
-  let now = Date.now();
-  return {
-    now: () => now,
-    advanceTime: (ms: number) => {
-      now += ms;
-    },
-  };
-}
 const idemClock = manualClock();
 idempotencyStoreConformance("memory (manual clock)", () => createMemoryIdempotencyStore({ now: idemClock.now }), {
   describe,

@@ -13,6 +13,7 @@ import {
   signSvixPayload,
   stripeEvent,
 } from "../../src/testing.js";
+import { manualClock } from "../support/manual-clock.js";
 import { subscription } from "../support/stripe-webhook.js";
 import { type Adapters, DATABASES, type TestDatabase } from "./example-databases.js";
 
@@ -75,28 +76,22 @@ describe.each(DATABASES)("the examples' SQL stores: $name", ({ name, server, ski
   });
 
   // The store compares the times it is given, so a manual clock runs the expiry cases without waiting…
-  let now = Date.now();
-  idempotencyStoreConformance("conformance (manual clock)", () => db.store({ now: () => now }), {
+  const idemClock = manualClock();
+  idempotencyStoreConformance("conformance (manual clock)", () => db.store({ now: idemClock.now }), {
     describe,
     it,
     expect,
-    now: () => now,
-    advanceTime: (ms) => {
-      now += ms;
-    },
+    ...idemClock,
   });
-  let rateNow = Date.now();
+  const rateClock = manualClock();
   rateLimitStoreConformance(
     "rate limits: conformance (manual clock)",
-    () => db.rateLimitStore({ now: () => rateNow }),
+    () => db.rateLimitStore({ now: rateClock.now }),
     {
       describe,
       it,
       expect,
-      now: () => rateNow,
-      advanceTime: (ms) => {
-        rateNow += ms;
-      },
+      ...rateClock,
     },
   );
   // …and on the real server, once more in real time, as an app runs it.
