@@ -1,9 +1,7 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import pg from "pg";
-import { createDatabase } from "../support/postgres.js";
+import { createDatabase, migrate } from "../support/postgres.js";
 
 /** A database the app under test reaches by URL, as it would reach production's. */
 export interface ServedDatabase {
@@ -48,14 +46,13 @@ async function openPglite(): Promise<Opened> {
 
 type Opened = Pick<ServedDatabase, "url" | "appEnv" | "close">;
 
-async function served(open: () => Promise<Opened>, migrate: string): Promise<ServedDatabase> {
+async function served(open: () => Promise<Opened>, script: string): Promise<ServedDatabase> {
   const database = await open();
-  // Asynchronously: PGlite's socket server answers from this very process.
   try {
-    await promisify(execFile)(process.execPath, [migrate], { env: { ...process.env, DATABASE_URL: database.url } });
+    await migrate(script, database.url);
   } catch (error) {
     await database.close();
-    throw new Error(`${migrate} failed: ${(error as { stderr?: string }).stderr}`);
+    throw error;
   }
   const sql = new pg.Client({ connectionString: database.url });
   await sql.connect();
@@ -71,9 +68,9 @@ async function served(open: () => Promise<Opened>, migrate: string): Promise<Ser
 }
 
 /** The two servers, each schema applied by the example's own migration script. */
-export function databaseServers(migrate: string): DatabaseServer[] {
+export function databaseServers(script: string): DatabaseServer[] {
   return [
-    { name: "PGlite", skip: false, open: () => served(openPglite, migrate) },
+    { name: "PGlite", skip: false, open: () => served(openPglite, script) },
     {
       name: "PostgreSQL",
       skip: process.env.DATABASE_URL ? false : "skipped: set DATABASE_URL to run against a real PostgreSQL",
@@ -81,7 +78,7 @@ export function databaseServers(migrate: string): DatabaseServer[] {
         served(async () => {
           const { url, drop } = await createDatabase(prefix);
           return { url, appEnv: {}, close: drop };
-        }, migrate),
+        }, script),
     },
   ];
 }

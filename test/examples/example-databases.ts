@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -29,7 +28,7 @@ import type {
   SubscriptionDatabaseAdapter,
   WebhookDatabaseAdapter,
 } from "../../src/index.js";
-import { createDatabase } from "../support/postgres.js";
+import { createDatabase, migrate } from "../support/postgres.js";
 
 const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
 
@@ -136,11 +135,7 @@ async function openPglite(orm: Orm): Promise<TestDatabase> {
 async function openPostgres(orm: Orm): Promise<TestDatabase> {
   const { url, drop } = await createDatabase(`tollgate_${orm}`);
   const script = orm === "prisma" ? "nextjs-prisma/scripts/setup-db.mjs" : "nextjs-drizzle/scripts/migrate.mjs";
-  const setup = spawnSync(process.execPath, [examples + script], {
-    env: { ...process.env, DATABASE_URL: url },
-    encoding: "utf8",
-  });
-  if (setup.status !== 0) throw new Error(`${script} failed: ${setup.stderr}`);
+  await migrate(examples + script, url);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const connect =

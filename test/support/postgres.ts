@@ -1,4 +1,18 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import pg from "pg";
+
+/**
+ * Runs an example's own migration script (`scripts/setup-db.mjs`, `scripts/migrate.mjs`) against `url`.
+ * Asynchronously: a PGlite socket server may be answering from this very process.
+ */
+export async function migrate(script: string, url: string): Promise<void> {
+  try {
+    await promisify(execFile)(process.execPath, [script], { env: { ...process.env, DATABASE_URL: url } });
+  } catch (error) {
+    throw new Error(`${script} failed: ${(error as { stderr?: string }).stderr}`);
+  }
+}
 
 /** An empty database of its own on the DATABASE_URL server; `drop` removes it. */
 export async function createDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
