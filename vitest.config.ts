@@ -13,5 +13,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Generates the Prisma example's client (gitignored) that test/examples imports.
     globalSetup: ["test/examples/prisma-generate.global-setup.ts"],
+    // The log sink: what tests provoke on the console is captured, and printed only for a failing test.
+    setupFiles: ["test/support/quiet-logs.ts"],
   },
 });

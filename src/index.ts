@@ -1,4 +1,12 @@
-export type { ClerkEventDataMap, ClerkEventEnvelope } from "./clerk/events.js";
+export type {
+  ClerkBillingItemEvents,
+  ClerkEventDataMap,
+  ClerkEventDataOf,
+  ClerkEventEnvelope,
+  ClerkEventType,
+  ClerkObject,
+  ClerkOtherEvents,
+} from "./clerk/events.js";
 export {
   type ClerkBillingSubscription,
   type ClerkBillingSubscriptionItem,

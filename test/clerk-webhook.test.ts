@@ -1,8 +1,17 @@
 import { Webhook } from "svix";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type AuditEntry, createClerkWebhookRoute, primaryEmail } from "../src/index.js";
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
+import {
+  type AuditEntry,
+  type ClerkDeletedObject,
+  type ClerkEventType,
+  type ClerkObject,
+  type ClerkUser,
+  createClerkWebhookRoute,
+  primaryEmail,
+} from "../src/index.js";
 import { createMemoryIdempotencyStore } from "../src/security.js";
 import { clerkEvent, signSvixPayload } from "../src/testing.js";
+import { capturedLogs } from "./support/quiet-logs.js";
 
 const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const otherSecret = "whsec_dGhlIG90aGVyIHNlY3JldCBmb3Igcm90YXRpb24=";
@@ -101,6 +110,12 @@ describe("createClerkWebhookRoute: the Clerk webhook requirements, criterion by 
       expect(await response.json()).toMatchObject({ code: "CONFIGURATION_ERROR" });
     }
     expect(calls).toHaveLength(0);
+    // The logged cause says what to configure, in Clerk's terms.
+    const logged = capturedLogs()
+      .map((log) => log.text)
+      .join("\n");
+    expect(logged).toContain("CLERK_WEBHOOK_SECRET");
+    expect(logged).not.toMatch(/svix/i);
   });
 
   it.each([
@@ -322,16 +337,23 @@ describe("createClerkWebhookRoute: delivery", () => {
   });
 
   it.each([
-    ["user.created without an id", "user.created", { id: 42 }],
-    ["session.created without user_id", "session.created", { user_id: null }],
-    ["paymentAttempt.updated without status", "paymentAttempt.updated", { status: 7 }],
-  ])("refuses %s with 400 INVALID_PAYLOAD when a handler is registered", async (_name, type, data) => {
-    const { deliver, last } = setup({ on: { [type]: () => {} } });
-    const response = await deliver(clerkEvent(type, data));
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: "INVALID_PAYLOAD" });
-    expect(last()).toMatchObject({ reason: "INVALID_PAYLOAD" });
-  });
+    ["user.created without an id", "user.created", { id: 42 }, ["data.id"]],
+    ["session.created without user_id", "session.created", { user_id: null }, ["data.user_id"]],
+    ["paymentAttempt.updated without status", "paymentAttempt.updated", { status: 7 }, ["data.status"]],
+  ])(
+    "refuses %s with 400 INVALID_PAYLOAD naming the field paths, never the values",
+    async (_name, type, data, fields) => {
+      const { deliver, last } = setup({ on: { [type]: () => {} } });
+      const response = await deliver(clerkEvent(type, data));
+      expect(response.status).toBe(400);
+      const body = await response.json();
+      expect(body).toMatchObject({ code: "INVALID_PAYLOAD" });
+      for (const field of fields) expect(body.error).toContain(field);
+      expect(last()).toMatchObject({ reason: "INVALID_PAYLOAD", invalidFields: fields });
+      const sent = Object.values(data)[0];
+      expect(JSON.stringify(last())).not.toContain(`:${JSON.stringify(sent)}`);
+    },
+  );
 
   it.each([
     ["not JSON", "not json"],
@@ -372,5 +394,59 @@ describe("createClerkWebhookRoute: delivery", () => {
     const response = await handler(new Request("https://app.example/api/webhooks/clerk"));
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
+  });
+});
+
+describe("createClerkWebhookRoute: `on` keys are Clerk's event types (compile-time, checked by npm run typecheck)", () => {
+  const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+  it("types each known event's data, and refuses a misspelt or unknown key", () => {
+    createClerkWebhookRoute({
+      secret,
+      on: {
+        "user.created": (user) => expectTypeOf(user).toEqualTypeOf<ClerkUser>(),
+        "user.deleted": (deleted) => expectTypeOf(deleted).toEqualTypeOf<ClerkDeletedObject>(),
+        "waitlistEntry.created": (entry) => expectTypeOf(entry).toEqualTypeOf<ClerkObject>(),
+        "subscriptionItem.past_due": () => {},
+        "*": (data, ctx) => {
+          expectTypeOf(data).toEqualTypeOf<unknown>();
+          expectTypeOf(ctx.eventType).toEqualTypeOf<string>();
+        },
+      },
+    });
+    createClerkWebhookRoute({
+      secret,
+      on: {
+        // @ts-expect-error "user.craeted" is not a Clerk event type: a typo is a compile error
+        "user.craeted": () => {},
+      },
+    });
+    createClerkWebhookRoute({
+      secret,
+      on: {
+        // @ts-expect-error an event type Clerk has not announced needs the escape hatch below
+        "newThing.created": () => {},
+      },
+    });
+    expectTypeOf<"user.created" | "session.ended" | "email.created">().toExtend<ClerkEventType>();
+  });
+
+  it("escape hatch: a brand-new type named in the type parameter is accepted, with its data as received", async () => {
+    const seen: ClerkObject[] = [];
+    const handler = createClerkWebhookRoute<"newThing.created">({
+      secret,
+      audit: false,
+      on: { "newThing.created": (data) => void seen.push(data) },
+    });
+    const body = JSON.stringify(clerkEvent("newThing.created", { id: "nt_1" }));
+    const response = await handler(
+      new Request("https://app.example/api/webhooks/clerk", {
+        method: "POST",
+        body,
+        headers: await signSvixPayload(body, secret),
+      }),
+    );
+    expect(response.status).toBe(200);
+    expect(seen).toEqual([{ id: "nt_1" }]);
   });
 });

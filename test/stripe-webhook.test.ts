@@ -112,6 +112,42 @@ describe("createWebhookRoute: rejections", () => {
   });
 });
 
+describe("createWebhookRoute: INVALID_PAYLOAD names the failing field paths, never their values", () => {
+  it.each([
+    [
+      "an item without a price",
+      stripeEvent("customer.subscription.updated", subscription({ items: { data: [{ price: 7 }] } })),
+      ["items.data[0].price"],
+    ],
+    [
+      "a status that is not a string, no customer",
+      stripeEvent("customer.subscription.created", subscription({ status: 42, customer: undefined })),
+      ["customer", "status"],
+    ],
+    ["a deletion without a subscription id", stripeEvent("customer.subscription.deleted", { status: "x" }), ["id"]],
+    [
+      "a completed checkout whose customer is a number",
+      stripeEvent("checkout.session.completed", {
+        id: "cs_1",
+        mode: "subscription",
+        customer: 99,
+        subscription: "sub_1",
+      }),
+      ["customer"],
+    ],
+  ])("%s", async (_case, event, fields) => {
+    freezeClock();
+    const t = setup({ sync: "payload" });
+    const response = await t.deliver({ ...event, created: nowSeconds });
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body.code).toBe("INVALID_PAYLOAD");
+    for (const field of fields) expect(body.error).toContain(field);
+    expect(t.lastEntry()).toMatchObject({ reason: "INVALID_PAYLOAD", invalidFields: fields });
+    expect(JSON.stringify(t.lastEntry())).not.toMatch(/:(7|42|99)\b/);
+  });
+});
+
 describe("createWebhookRoute: order of checks", () => {
   // method → body size → configuration → signature → timestamp → payload → idempotency → handlers
   type Faults = { method?: string; body?: string; unsigned?: boolean; signWith?: string; timestamp?: number };

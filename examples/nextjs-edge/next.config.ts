@@ -6,6 +6,11 @@ import type { NextConfig } from "next";
 const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 const nextConfig: NextConfig = {
+  // `export const runtime = "edge"` (what this example shows) is refused under `cacheComponents: true`,
+  // create-next-app's default since Next.js 16: Cache Components run on the Node.js runtime only. An app
+  // that wants edge route files turns it off, as here; with it on, the same handlers run on Node.js
+  // (see the other examples) or on a real edge platform (docs/runtimes.md).
+  cacheComponents: false,
   turbopack: { root: repositoryRoot },
   outputFileTracingRoot: repositoryRoot,
 };

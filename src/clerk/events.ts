@@ -35,7 +35,15 @@ export const clerkEventEnvelope = z.looseObject({
 
 export type ClerkEventEnvelope = z.infer<typeof clerkEventEnvelope>;
 
-type BillingItemStatus = "active" | "updated" | "canceled" | "upcoming" | "ended" | "abandoned" | "incomplete";
+type BillingItemStatus =
+  | "created"
+  | "active"
+  | "updated"
+  | "canceled"
+  | "upcoming"
+  | "ended"
+  | "abandoned"
+  | "incomplete";
 
 /** Event type → the type of its `data`, for the events tollgate types. */
 export interface ClerkEventDataMap {
@@ -69,6 +77,38 @@ export interface ClerkEventDataMap {
 export type ClerkBillingItemEvents = {
   [S in BillingItemStatus as `subscriptionItem.${S}`]: ClerkBillingSubscriptionItem;
 };
+
+/** The `data` of a Clerk event tollgate knows by name but does not validate: the object as received. */
+export type ClerkObject = { [field: string]: unknown };
+
+/**
+ * The other event types Clerk sends (its `WebhookEventType`), whose data tollgate passes on as
+ * received, unvalidated.
+ */
+export interface ClerkOtherEvents {
+  "email.created": ClerkObject;
+  "sms.created": ClerkObject;
+  "organizationDomain.created": ClerkObject;
+  "organizationDomain.updated": ClerkObject;
+  "organizationDomain.deleted": ClerkObject;
+  "organizationInvitation.accepted": ClerkObject;
+  "organizationInvitation.created": ClerkObject;
+  "organizationInvitation.revoked": ClerkObject;
+  "role.created": ClerkObject;
+  "role.updated": ClerkObject;
+  "role.deleted": ClerkObject;
+  "permission.created": ClerkObject;
+  "permission.updated": ClerkObject;
+  "permission.deleted": ClerkObject;
+  "waitlistEntry.created": ClerkObject;
+  "waitlistEntry.updated": ClerkObject;
+}
+
+/** Every Clerk event type tollgate knows → the type of its `data`. */
+export type ClerkEventDataOf = ClerkEventDataMap & ClerkBillingItemEvents & ClerkOtherEvents;
+
+/** A Clerk event type tollgate knows (a key of `on` beside `"*"` and your own additions). */
+export type ClerkEventType = keyof ClerkEventDataOf;
 
 const SCHEMAS: Record<string, z.ZodType> = {
   user: clerkUser,

@@ -32,6 +32,11 @@ export interface AuditEntry {
   status: number;
   /** The error code, when the request was rejected or failed. */
   reason?: string;
+  /**
+   * `INVALID_PAYLOAD`: the paths of the event fields that failed validation (e.g.
+   * `items.data[0].price`), never their values.
+   */
+  invalidFields?: string[];
   /** Adapter methods or event handlers that were called, in order. */
   mutations: string[];
   /** How the data was synchronised, e.g. `"refetched"`, `"payload"`, `"stale"`, `"needs-api"`, `"no-user"`. */

@@ -61,6 +61,11 @@ export interface TollgateErrorOptions {
   cause?: unknown;
   /** Field → messages; only sent for `VALIDATION_ERROR`. */
   details?: ErrorDetails;
+  /**
+   * `INVALID_PAYLOAD`: the paths of the fields that failed (e.g. `items.data[0].price`), never their
+   * values. Recorded in the audit entry as `invalidFields`.
+   */
+  fields?: string[];
 }
 
 /**
@@ -74,6 +79,7 @@ export class TollgateError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details: ErrorDetails | undefined;
+  readonly fields: string[] | undefined;
 
   constructor(code: ErrorCode, options: TollgateErrorOptions = {}) {
     super(
@@ -84,6 +90,7 @@ export class TollgateError extends Error {
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.details = options.details;
+    this.fields = options.fields;
   }
 }
 

@@ -1,7 +1,8 @@
 import {
-  type ClerkBillingItemEvents,
-  type ClerkEventDataMap,
+  type ClerkEventDataOf,
   type ClerkEventEnvelope,
+  type ClerkEventType,
+  type ClerkObject,
   dataSchemaOf,
   parseClerkEvent,
   typeAliases,
@@ -15,6 +16,7 @@ import { assertSecretShape } from "../http/secrets.js";
 import { WEBHOOK_BODY_LIMIT } from "../security/body-limit.js";
 import { eventPayload } from "../security/event-payload.js";
 import { signature } from "../security/signature.js";
+import { issuePaths } from "../validation/issue-paths.js";
 import {
   assertFunction,
   assertObject,
@@ -28,23 +30,25 @@ import {
 /** A handler for one Clerk event type: `data` is the event's `data` as received. */
 export type ClerkEventHandler<D = unknown> = (data: D, ctx: WebhookHandlerContext<ClerkEventEnvelope>) => unknown;
 
-type TypedHandlers = {
-  [T in keyof (ClerkEventDataMap & ClerkBillingItemEvents)]?: ClerkEventHandler<
-    (ClerkEventDataMap & ClerkBillingItemEvents)[T]
-  >;
-};
-
 /**
- * Event type → handler. Typed for the user, session, organization and Clerk Billing events; any
- * other type takes `unknown` data; `"*"` receives every event no other handler takes.
+ * Event type → handler: the Clerk event types tollgate knows (user, session, organization, Clerk
+ * Billing, … with typed data where tollgate validates it), `"*"` for every event no other handler
+ * takes, and the types you name in `Extra`. A misspelt key is a compile error.
+ *
+ * Escape hatch for an event type Clerk added after this release: name it in `Extra`
+ * (`createClerkWebhookRoute<"newThing.created">({ on: { "newThing.created": … } })`; its data is
+ * `ClerkObject`, as received), or handle it in `"*"` by `ctx.eventType`.
  */
-export type ClerkEventHandlers = TypedHandlers & { "*"?: ClerkEventHandler<unknown> } & Record<
-    string,
-    // biome-ignore lint/suspicious/noExplicitAny: untyped event types take any data
-    ClerkEventHandler<any> | undefined
-  >;
+export type ClerkEventHandlers<Extra extends string = never> = {
+  [T in ClerkEventType]?: ClerkEventHandler<ClerkEventDataOf[T]>;
+} & { "*"?: ClerkEventHandler<unknown> } & ExtraHandlers<Extra>;
 
-export interface ClerkWebhookRouteOptions extends WebhookSecurityOptions {
+// A wide `string` (e.g. from `Parameters<typeof createClerkWebhookRoute>`) adds no keys: only named types do.
+type ExtraHandlers<Extra extends string> = string extends Extra
+  ? unknown
+  : { [T in Exclude<Extra, ClerkEventType | "*">]?: ClerkEventHandler<ClerkObject> };
+
+export interface ClerkWebhookRouteOptions<Extra extends string = never> extends WebhookSecurityOptions {
   /**
    * The endpoint's signing secret (`whsec_…`, from the Clerk dashboard), or several during a
    * rotation. Absent or empty → every request answers 500 `CONFIGURATION_ERROR` (checked per
@@ -52,7 +56,7 @@ export interface ClerkWebhookRouteOptions extends WebhookSecurityOptions {
    */
   secret: string | string[] | undefined;
   /** Your handlers. A throw answers 500 `HANDLER_FAILED`; Svix retries and the event is not marked processed. */
-  on?: ClerkEventHandlers;
+  on?: ClerkEventHandlers<NoInfer<Extra>>;
 }
 
 type AnyHandler = (data: unknown, ctx: WebhookHandlerContext<ClerkEventEnvelope>) => unknown;
@@ -70,14 +74,16 @@ type AnyHandler = (data: unknown, ctx: WebhookHandlerContext<ClerkEventEnvelope>
  * });
  * export { handler as POST };
  */
-export function createClerkWebhookRoute(options: ClerkWebhookRouteOptions): Handler {
+export function createClerkWebhookRoute<Extra extends string = never>(
+  options: ClerkWebhookRouteOptions<Extra>,
+): Handler {
   assertObject(options, "createClerkWebhookRoute options");
   assertSecretShape(options.secret, "secret");
   const handlers = handlersOf(options.on);
   const layers = routeLayers(options, ["POST"], WEBHOOK_BODY_LIMIT);
   const { window, idempotency } = webhookLayers(options);
   layers.push(
-    signature({ scheme: svixScheme, secret: options.secret }),
+    signature({ scheme: svixScheme, secret: options.secret, secretName: CLERK_SECRET_NAME }),
     recordSvixId,
     window,
     eventPayload({ parse: parseClerkEvent }),
@@ -85,6 +91,9 @@ export function createClerkWebhookRoute(options: ClerkWebhookRouteOptions): Hand
   if (idempotency) layers.push(idempotency);
   return compose(layers, (ctx) => dispatch(ctx, handlers), { route: "clerk-webhook" });
 }
+
+const CLERK_SECRET_NAME =
+  "The Clerk webhook signing secret (the `secret` option, usually process.env.CLERK_WEBHOOK_SECRET: the endpoint's whsec_… secret from the Clerk dashboard)";
 
 /** Puts the verified svix-id in the audit entry before the window check, so replays are traceable. */
 const recordSvixId: Middleware = async function recordSvixId(ctx, next) {
@@ -105,8 +114,13 @@ async function dispatch(ctx: RouteContext, handlers: ReadonlyMap<string, AnyHand
     return json({ received: true });
   }
   const schema = key === undefined ? undefined : dataSchemaOf(event.type);
-  if (schema !== undefined && !schema.safeParse(event.data).success) {
-    throw new TollgateError("INVALID_PAYLOAD", { message: `The ${event.type} event does not carry valid data.` });
+  const checked = schema?.safeParse(event.data);
+  if (checked !== undefined && !checked.success) {
+    const fields = issuePaths(checked.error).map((path) => (path === "(root)" ? "data" : `data.${path}`));
+    throw new TollgateError("INVALID_PAYLOAD", {
+      message: `The ${event.type} event does not carry valid data (invalid: ${fields.join(", ")}).`,
+      fields,
+    });
   }
   const context: WebhookHandlerContext<ClerkEventEnvelope> = {
     eventId: ctx.audit.svixId ?? "",

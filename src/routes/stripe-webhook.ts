@@ -128,7 +128,7 @@ export function createWebhookRoute(options: WebhookRouteOptions): Handler {
   const { window, idempotency } = webhookLayers(options);
   layers.push(
     configuration(secret, stripe, sync.mode),
-    signature({ scheme: stripeScheme, secret }),
+    signature({ scheme: stripeScheme, secret, secretName: STRIPE_SECRET_NAME }),
     window,
     eventPayload({ parse: parseStripeEvent }),
   );
@@ -159,6 +159,9 @@ function handlersOf(on: unknown): ReadonlyMap<string, AnyHandler> {
   return new Map(Object.entries(on).filter((entry): entry is [string, AnyHandler] => entry[1] !== undefined));
 }
 
+const STRIPE_SECRET_NAME =
+  "The Stripe webhook signing secret (stripe.webhookSecret, usually process.env.STRIPE_WEBHOOK_SECRET: the endpoint's whsec_… secret)";
+
 /** Per request, before the signature: a route that cannot work answers 500 whatever was sent. */
 function configuration(
   secret: string | string[] | undefined,
@@ -168,7 +171,7 @@ function configuration(
   const refetchWithoutApi =
     mode === "refetch" && stripe.client === undefined && stripeMode(stripe.secretKey) === undefined;
   return async function configuration(_ctx, next) {
-    secretList(secret, "Stripe webhook secret");
+    secretList(secret, STRIPE_SECRET_NAME);
     if (refetchWithoutApi) {
       throw new TollgateError("CONFIGURATION_ERROR", {
         cause: new Error('sync "refetch" needs a well-formed stripe.secretKey or a stripe.client'),

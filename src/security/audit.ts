@@ -97,10 +97,13 @@ export function audit(options: AuditOptions = {}): Middleware {
     const started = performance.now();
     let response: Response;
     let reason: string | undefined;
+    let invalidFields: string[] | undefined;
     try {
       response = await next();
     } catch (error) {
-      reason = toTollgateError(error).code;
+      const failure = toTollgateError(error);
+      reason = failure.code;
+      invalidFields = failure.fields;
       response = errorResponse(ctx, error);
     }
     const warning = reason === "INVALID_SIGNATURE" ? recordFailure(ctx) : null;
@@ -115,6 +118,7 @@ export function audit(options: AuditOptions = {}): Middleware {
         processingTimeMs: Math.round((performance.now() - started) * 1000) / 1000,
       };
       if (reason !== undefined && outcome !== "processed") entry.reason = reason;
+      if (invalidFields !== undefined && invalidFields.length > 0) entry.invalidFields = invalidFields;
       emit(sink, entry);
       if (warning) emit(sink, warning);
     }

@@ -28,6 +28,12 @@ export interface SignatureOptions {
    * request, so building without the env var works).
    */
   secret: string | string[] | undefined;
+  /**
+   * How the secret is named in the `CONFIGURATION_ERROR` logged when it is missing, e.g. the option and
+   * environment variable a user sets.
+   * @default the scheme's `secretName`
+   */
+  secretName?: string;
 }
 
 /** State the signature layer leaves for later layers. */
@@ -55,7 +61,7 @@ export function signature(options: SignatureOptions): Middleware<SignatureState>
         cause: new Error("signature runs before bodyLimit read the body"),
       });
     }
-    secrets ??= Object.freeze(secretList(secret, scheme.secretName ?? "webhook secret"));
+    secrets ??= Object.freeze(secretList(secret, options.secretName ?? scheme.secretName ?? "webhook secret"));
     try {
       const verified = await scheme.verify(ctx.rawBody, ctx.headers, secrets);
       ctx.state.signedAt = verified.timestamp;

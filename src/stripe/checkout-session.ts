@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TollgateError } from "../http/errors.js";
+import { invalidPayload } from "../validation/issue-paths.js";
 import { idOf } from "./subscription.js";
 
 const idOrObject = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })]);
@@ -35,8 +36,12 @@ export function readCompletedCheckout(value: unknown): CompletedCheckout {
   const result = checkoutSessionFields.safeParse(value);
   const session = result.success ? result.data : null;
   const subscriptionMode = session?.mode === "subscription";
+  if (!result.success) throw invalidPayload("checkout session", result.error);
   if (session === null || (subscriptionMode && !session.subscription)) {
-    throw new TollgateError("INVALID_PAYLOAD", { message: "The event does not carry a valid checkout session." });
+    throw new TollgateError("INVALID_PAYLOAD", {
+      message: "The event does not carry a valid checkout session (invalid: subscription).",
+      fields: ["subscription"],
+    });
   }
   return {
     subscriptionMode,

@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { TollgateError } from "../http/errors.js";
 import type { SubscriptionData } from "../routes/adapters.js";
+import { invalidPayload, issuePaths } from "../validation/issue-paths.js";
 import { callStripe } from "./client.js";
 
 /** A Stripe id, or the expanded object that carries it. */
@@ -41,9 +42,9 @@ export function readSubscription(
 ): SubscriptionFields {
   const result = subscriptionFields.safeParse(value);
   if (!result.success) {
+    if (failure === "INVALID_PAYLOAD") throw invalidPayload("subscription", result.error);
     throw new TollgateError(failure, {
-      message: failure === "INVALID_PAYLOAD" ? "The event does not carry a valid subscription." : undefined,
-      cause: new Error(`subscription fields: ${z.prettifyError(result.error)}`),
+      cause: new Error(`subscription fields: ${issuePaths(result.error).join(", ")}`),
     });
   }
   return result.data;
@@ -91,8 +92,6 @@ const subscriptionId = z.looseObject({ id: z.string().min(1) });
 /** The id of a subscription event's object (all a deletion needs); `INVALID_PAYLOAD` without one. */
 export function readSubscriptionId(value: unknown): string {
   const result = subscriptionId.safeParse(value);
-  if (!result.success) {
-    throw new TollgateError("INVALID_PAYLOAD", { message: "The event does not carry a valid subscription." });
-  }
+  if (!result.success) throw invalidPayload("subscription", result.error);
   return result.data.id;
 }

@@ -100,7 +100,7 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
       clerkEvent("user.created", {
         id: clerkId,
         primary_email_address_id: `idn_${clerkId}`,
-        email_addresses: [{ id: `idn_${clerkId}`, email_address: email }],
+        email_addresses: [{ id: `idn_${clerkId}`, email_address: email, verification: { status: "verified" } }],
       });
 
     describe("Clerk user.created: 20 credits, exactly once", () => {

@@ -8,16 +8,19 @@ import { DATABASES, type TestDatabase } from "./example-databases.js";
 
 const stripeSecret = "whsec_example_adapters";
 
-function clerkUser(id: string, email: string) {
+const verified = { status: "verified" };
+
+function clerkUser(id: string, email: string, verification: { status: string } = verified) {
   return {
     id,
     object: "user",
     primary_email_address_id: `idn_${id}`,
-    email_addresses: [{ id: `idn_${id}`, email_address: email }],
+    email_addresses: [{ id: `idn_${id}`, email_address: email, verification }],
   };
 }
 
 const created = (eventId: string) => ({ eventId, eventType: "user.created" });
+const updated = (eventId: string) => ({ eventId, eventType: "user.updated" });
 
 // The Prisma and the Drizzle example keep the same promises; one table of cases holds both to them.
 describe.each(DATABASES)("example adapters: $name", ({ name, skip, open }) => {
@@ -118,7 +121,7 @@ describe.each(DATABASES)("example adapters: $name", ({ name, skip, open }) => {
       const on = db.clerk;
       await on["user.created"](clerkUser("user_ada", "ada@example.com"), created("msg_1"));
       await db.users.createUser("bob@example.com"); // e.g. a checkout before Bob signed up with Clerk
-      await on["user.updated"](clerkUser("user_ada", "Bob@Example.com"));
+      await on["user.updated"](clerkUser("user_ada", "Bob@Example.com"), updated("msg_2"));
       expect(await db.query("SELECT email, clerk_id FROM users ORDER BY email")).toEqual([
         { email: "ada@example.com", clerk_id: "user_ada" },
         { email: "bob@example.com", clerk_id: null },
@@ -128,18 +131,96 @@ describe.each(DATABASES)("example adapters: $name", ({ name, skip, open }) => {
     it("user.updated follows the primary email; user.deleted removes the user and what hangs off it", async () => {
       const on = db.clerk;
       await on["user.created"](clerkUser("user_ada", "ada@example.com"), created("msg_1"));
-      await on["user.updated"]({
-        ...clerkUser("user_ada", "old@example.com"),
-        primary_email_address_id: "idn_new",
-        email_addresses: [
-          { id: "idn_old", email_address: "old@example.com" },
-          { id: "idn_new", email_address: " Ada.Lovelace@Example.com " },
-        ],
-      });
+      await on["user.updated"](
+        {
+          ...clerkUser("user_ada", "old@example.com"),
+          primary_email_address_id: "idn_new",
+          email_addresses: [
+            { id: "idn_old", email_address: "old@example.com", verification: verified },
+            { id: "idn_new", email_address: " Ada.Lovelace@Example.com ", verification: verified },
+          ],
+        },
+        updated("msg_2"),
+      );
       expect(await db.query("SELECT email FROM users")).toEqual([{ email: "ada.lovelace@example.com" }]);
       await on["user.deleted"]({ id: "user_ada" });
       expect([await count("users"), await count("credit_transactions")]).toEqual([0, 0]);
       await on["user.deleted"]({ id: "user_unknown" });
+    });
+  });
+
+  describe("user.created links the account a checkout made first: credits once per person, whatever the order", () => {
+    // A checkout creates the account by email (createUser, as the checkout route does); Clerk's
+    // user.created arrives before or after it.
+    const orders = [
+      {
+        order: "checkout, then signup",
+        run: async () => {
+          await db.users.createUser("grace@example.com");
+          await db.clerk["user.created"](clerkUser("user_grace", "Grace@Example.com"), created("msg_g1"));
+        },
+      },
+      {
+        order: "signup, then checkout",
+        run: async () => {
+          await db.clerk["user.created"](clerkUser("user_grace", "Grace@Example.com"), created("msg_g1"));
+          expect(await db.users.findUserByEmail("grace@example.com")).not.toBeNull(); // the checkout finds it
+        },
+      },
+    ];
+
+    it.each(orders)("$order → one account with the Clerk id and 20 credits, once", async ({ run }) => {
+      await run();
+      // A redelivery and a second signup event for the same person change nothing.
+      await db.clerk["user.created"](clerkUser("user_grace", "grace@example.com"), created("msg_g1"));
+      await db.clerk["user.created"](clerkUser("user_grace", "grace@example.com"), created("msg_g2"));
+      expect(await db.query("SELECT email, clerk_id, credits FROM users")).toEqual([
+        { email: "grace@example.com", clerk_id: "user_grace", credits: SIGNUP_CREDITS },
+      ]);
+      expect(await db.query("SELECT amount, reason, webhook_event_id FROM credit_transactions")).toEqual([
+        { amount: SIGNUP_CREDITS, reason: "signup", webhook_event_id: "msg_g1" },
+      ]);
+    });
+
+    it.each(orders)("$order → user.deleted finds the account and removes it", async ({ run }) => {
+      await run();
+      await db.clerk["user.deleted"]({ id: "user_grace" });
+      expect([await count("users"), await count("credit_transactions")]).toEqual([0, 0]);
+    });
+
+    it("an unverified primary email links nothing and grants nothing; the user.updated that verifies it does, once", async () => {
+      await db.users.createUser("grace@example.com");
+      await db.clerk["user.created"](
+        clerkUser("user_mallory", "grace@example.com", { status: "unverified" }),
+        created("msg_m1"),
+      );
+      expect(await db.query("SELECT email, clerk_id, credits FROM users")).toEqual([
+        { email: "grace@example.com", clerk_id: null, credits: 0 },
+      ]);
+      await db.clerk["user.updated"](
+        clerkUser("user_mallory", "grace@example.com", { status: "unverified" }),
+        updated("msg_m2"),
+      );
+      expect(await count("credit_transactions")).toBe(0);
+      // The real owner verifies the address: linked, credited once.
+      await db.clerk["user.updated"](clerkUser("user_grace", "grace@example.com"), updated("msg_g3"));
+      await db.clerk["user.updated"](clerkUser("user_grace", "grace@example.com"), updated("msg_g4"));
+      expect(await db.query("SELECT email, clerk_id, credits FROM users")).toEqual([
+        { email: "grace@example.com", clerk_id: "user_grace", credits: SIGNUP_CREDITS },
+      ]);
+      expect(await count("credit_transactions")).toBe(1);
+    });
+
+    it("an account already linked to another Clerk user is not taken over", async () => {
+      await db.clerk["user.created"](clerkUser("user_grace", "grace@example.com"), created("msg_g1"));
+      await db.users.createUser("other@example.com");
+      // A second Clerk user with Grace's verified email, and Grace signing up again with another email.
+      await db.clerk["user.created"](clerkUser("user_twin", "grace@example.com"), created("msg_t1"));
+      await db.clerk["user.created"](clerkUser("user_grace", "other@example.com"), created("msg_g2"));
+      expect(await db.query("SELECT email, clerk_id, credits FROM users ORDER BY email")).toEqual([
+        { email: "grace@example.com", clerk_id: "user_grace", credits: SIGNUP_CREDITS },
+        { email: "other@example.com", clerk_id: null, credits: 0 },
+      ]);
     });
   });
 

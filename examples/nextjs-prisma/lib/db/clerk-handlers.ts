@@ -7,7 +7,7 @@ export const SIGNUP_CREDITS = 20;
 export interface ClerkUserData {
   id: string;
   primary_email_address_id?: string | null;
-  email_addresses?: { id: string; email_address: string }[];
+  email_addresses?: { id: string; email_address: string; verification?: { status?: string | null } | null }[];
 }
 
 /** What a handler gets beside the data: `eventId` is the delivery's `svix-id`. */
@@ -16,50 +16,79 @@ export interface ClerkHandlerContext {
   eventType: string;
 }
 
-function primaryEmail(user: ClerkUserData): string | null {
-  const addresses = user.email_addresses ?? [];
-  const primary = addresses.find((address) => address.id === user.primary_email_address_id) ?? addresses[0];
-  return primary ? primary.email_address.trim().toLowerCase() : null;
+/**
+ * The user's primary email, lower-cased, when Clerk has verified it; else null. An unverified
+ * address proves nothing: linking or renaming an account by one would let anyone who types someone
+ * else's address into a sign-up form take over that person's paid account.
+ */
+export function verifiedPrimaryEmail(user: ClerkUserData): string | null {
+  const primary = (user.email_addresses ?? []).find((address) => address.id === user.primary_email_address_id);
+  if (primary === undefined || primary.verification?.status !== "verified") return null;
+  return primary.email_address.trim().toLowerCase();
+}
+
+type Transaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/**
+ * Gives a Clerk user their account, in the caller's transaction: the account a checkout created for
+ * the same verified email before the signup (no Clerk id yet) is linked, else a new one is made; the
+ * signup credits go with that step, so each person gets them once whatever came first. Nothing
+ * happens when the Clerk id or the email already belongs to a Clerk user.
+ */
+async function claimAccount(tx: Transaction, clerkId: string, email: string, eventId: string): Promise<void> {
+  // Linking takes the row's lock: a concurrent signup for the same email waits, then finds it linked.
+  // A Clerk id that has an account already links nothing.
+  const [linked] = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE users SET clerk_id = ${clerkId}, updated_at = now()
+    WHERE email = ${email} AND clerk_id IS NULL
+      AND NOT EXISTS (SELECT 1 FROM users holder WHERE holder.clerk_id = ${clerkId})
+    RETURNING id::text AS id`;
+  const [account] = linked
+    ? [linked]
+    : await tx.user.createManyAndReturn({ data: { clerkId, email }, skipDuplicates: true, select: { id: true } });
+  if (account === undefined) return;
+  await tx.user.update({ where: { id: account.id }, data: { credits: { increment: SIGNUP_CREDITS } } });
+  await tx.creditTransaction.create({
+    data: { userId: account.id, amount: SIGNUP_CREDITS, reason: "signup", webhookEventId: eventId },
+  });
 }
 
 /**
- * Clerk user lifecycle handlers. `user.created` grants {@link SIGNUP_CREDITS} exactly once: in ONE
- * transaction it records the delivery (`webhook_events`, unique `svix-id`), inserts the user with
- * the credits and the credit transaction (unique `webhook_event_id`). A redelivery, a concurrent
- * delivery or a user that already exists conflicts and changes nothing; a failure anywhere rolls
- * all three back, so the route answers 500 and Clerk's retry starts from a clean slate.
+ * Clerk user lifecycle handlers. `user.created` grants {@link SIGNUP_CREDITS} exactly once per
+ * person: in ONE transaction it records the delivery (`webhook_events`, unique `svix-id`), then links
+ * the account a checkout made for the same verified email (setting its Clerk id) or creates one,
+ * with the credits and the credit transaction (unique `webhook_event_id`). A redelivery, a concurrent
+ * delivery or a Clerk id / email that another Clerk user holds changes nothing; a failure anywhere
+ * rolls everything back, so the route answers 500 and Clerk's retry starts from a clean slate.
+ * A user whose primary email is not verified yet gets their account from the `user.updated` that
+ * Clerk sends once it is.
  */
 export function clerkUserHandlers(prisma: PrismaClient) {
-  return {
-    async "user.created"(user: ClerkUserData, ctx: ClerkHandlerContext): Promise<void> {
-      const email = primaryEmail(user);
-      if (email === null) return;
-      await prisma.$transaction(async (tx) => {
-        // First, so concurrent deliveries queue on this unique key and all but one find it taken.
-        const delivery = await tx.webhookEvent.createMany({
-          data: { eventId: ctx.eventId, eventType: ctx.eventType, processedAt: new Date() },
-          skipDuplicates: true,
-        });
-        if (delivery.count === 0) return;
-        const [created] = await tx.user.createManyAndReturn({
-          data: { clerkId: user.id, email, credits: SIGNUP_CREDITS },
-          skipDuplicates: true,
-          select: { id: true },
-        });
-        // The Clerk id or the email is taken already: this signup was handled (or the email belongs
-        // to an existing account, which keeps its balance).
-        if (created === undefined) return;
-        await tx.creditTransaction.create({
-          data: { userId: created.id, amount: SIGNUP_CREDITS, reason: "signup", webhookEventId: ctx.eventId },
-        });
+  async function signup(user: ClerkUserData, ctx: ClerkHandlerContext): Promise<void> {
+    const email = verifiedPrimaryEmail(user);
+    if (email === null) return;
+    await prisma.$transaction(async (tx) => {
+      // First, so concurrent deliveries queue on this unique key and all but one find it taken.
+      const delivery = await tx.webhookEvent.createMany({
+        data: { eventId: ctx.eventId, eventType: ctx.eventType, processedAt: new Date() },
+        skipDuplicates: true,
       });
-    },
+      if (delivery.count === 0) return;
+      await claimAccount(tx, user.id, email, ctx.eventId);
+    });
+  }
 
-    // An email another account already holds is left alone (that account keeps it): throwing would
-    // answer 500 and Clerk would retry a delivery that can never succeed.
-    async "user.updated"(user: ClerkUserData): Promise<void> {
-      const email = primaryEmail(user);
+  return {
+    "user.created": signup,
+
+    // Follows the primary email once it is verified. An email another account already holds is left
+    // alone (that account keeps it): throwing would answer 500 and Clerk would retry a delivery that
+    // can never succeed. A Clerk user without an account yet (signed up unverified) is signed up now.
+    async "user.updated"(user: ClerkUserData, ctx: ClerkHandlerContext): Promise<void> {
+      const email = verifiedPrimaryEmail(user);
       if (email === null) return;
+      const known = await prisma.user.findUnique({ where: { clerkId: user.id }, select: { id: true } });
+      if (known === null) return signup(user, ctx);
       await prisma.$executeRaw`
         UPDATE users SET email = ${email}, updated_at = now()
         WHERE clerk_id = ${user.id} AND NOT EXISTS (SELECT 1 FROM users taken WHERE taken.email = ${email})`;

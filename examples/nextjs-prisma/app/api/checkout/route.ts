@@ -5,9 +5,6 @@ import { createPrismaRateLimitStore } from "../../../lib/db/rate-limit-store";
 import { subscriptionStatusAdapter, userAdapter } from "../../../lib/db/users";
 import { stripeClient } from "../../../lib/stripe";
 
-export const runtime = "nodejs";
-export const dynamic = "force-dynamic";
-
 const handler = createCheckoutRoute({
   ...userAdapter(prisma),
   // Refuses a second checkout (409 ALREADY_SUBSCRIBED) while the user has an active subscription.

@@ -5,9 +5,6 @@ import { createDrizzleRateLimitStore } from "../../../../lib/db/rate-limit-store
 import { userAdapter } from "../../../../lib/db/users";
 import { stripeClient } from "../../../../lib/stripe";
 
-export const runtime = "nodejs";
-export const dynamic = "force-dynamic";
-
 const handler = createPortalRoute({
   findUserByEmail: userAdapter(db).findUserByEmail,
   auth: sessionEmail,

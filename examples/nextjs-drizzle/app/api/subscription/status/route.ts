@@ -3,9 +3,6 @@ import { sessionEmail } from "../../../../lib/auth";
 import { db } from "../../../../lib/db/client";
 import { subscriptionStatusAdapter } from "../../../../lib/db/users";
 
-export const runtime = "nodejs";
-export const dynamic = "force-dynamic";
-
 const handler = createSubscriptionStatusRoute({
   ...subscriptionStatusAdapter(db),
   // Only the signed-in user's own status: nobody can probe other people's subscriptions.

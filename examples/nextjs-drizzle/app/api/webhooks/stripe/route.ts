@@ -4,9 +4,6 @@ import { createDrizzleIdempotencyStore } from "../../../../lib/db/idempotency-st
 import { subscriptionAdapter } from "../../../../lib/db/subscriptions";
 import { stripeClient } from "../../../../lib/stripe";
 
-export const runtime = "nodejs";
-export const dynamic = "force-dynamic";
-
 const handler = createWebhookRoute({
   ...subscriptionAdapter(db),
   stripe: {
@@ -18,4 +15,6 @@ const handler = createWebhookRoute({
   idempotency: { store: createDrizzleIdempotencyStore(db), ttlMs: 3 * 24 * 60 * 60 * 1000 },
 });
 
-export { handler as POST };
+// Every method goes to the handler, so a GET (a browser, a health check) gets the documented JSON 405
+// with an Allow header rather than Next.js's own empty one.
+export { handler as DELETE, handler as GET, handler as PATCH, handler as POST, handler as PUT };

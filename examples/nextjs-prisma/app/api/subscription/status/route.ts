@@ -3,9 +3,6 @@ import { sessionEmail } from "../../../../lib/auth";
 import { prisma } from "../../../../lib/db/prisma";
 import { subscriptionStatusAdapter } from "../../../../lib/db/users";
 
-export const runtime = "nodejs";
-export const dynamic = "force-dynamic";
-
 const handler = createSubscriptionStatusRoute({
   ...subscriptionStatusAdapter(prisma),
   // Only the signed-in user's own status: nobody can probe other people's subscriptions.

@@ -3,9 +3,6 @@ import { clerkUserHandlers } from "../../../../lib/db/clerk-handlers";
 import { createPrismaIdempotencyStore } from "../../../../lib/db/idempotency-store";
 import { prisma } from "../../../../lib/db/prisma";
 
-export const runtime = "nodejs";
-export const dynamic = "force-dynamic";
-
 const handler = createClerkWebhookRoute({
   secret: process.env.CLERK_WEBHOOK_SECRET,
   // user.created grants the signup credits exactly once, in the same transaction as its svix-id.
@@ -14,4 +11,6 @@ const handler = createClerkWebhookRoute({
   idempotency: { store: createPrismaIdempotencyStore(prisma), ttlMs: 24 * 60 * 60 * 1000 },
 });
 
-export { handler as POST };
+// Every method goes to the handler, so a GET (a browser, a health check) gets the documented JSON 405
+// with an Allow header rather than Next.js's own empty one.
+export { handler as DELETE, handler as GET, handler as PATCH, handler as POST, handler as PUT };
