@@ -7,7 +7,16 @@ const unixMs = z.number().nullish();
 export const clerkUser = z.looseObject({
   id: z.string().min(1),
   object: z.literal("user").optional(),
-  email_addresses: z.array(z.looseObject({ id: z.string(), email_address: z.string() })).default([]),
+  email_addresses: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        email_address: z.string(),
+        /** Clerk's verification of the address: `status` is `"verified"` once the user proved it. */
+        verification: z.looseObject({ status: z.string().nullish() }).nullish(),
+      }),
+    )
+    .default([]),
   primary_email_address_id: z.string().nullish(),
   first_name: z.string().nullish(),
   last_name: z.string().nullish(),

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StripeStandIn, startStripeStandIn } from "../../examples/demo/stripe-stand-in.mjs";
@@ -29,6 +31,19 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
 
   // NEXT_PUBLIC_* values are inlined at build time; secrets are not needed until a request comes.
   beforeAll(() => app.build({ NEXT_PUBLIC_APP_URL: APP_URL }));
+
+  // create-next-app's defaults since Next.js 16: the app is built with Cache Components on, which
+  // refuses route files that export `runtime` or `dynamic`; every API route stays per-request.
+  it("was built with cacheComponents: true, and no API route was prerendered", () => {
+    const built = JSON.parse(readFileSync(join(dir, ".next/required-server-files.json"), "utf8")) as {
+      config: { cacheComponents?: boolean };
+    };
+    expect(built.config.cacheComponents).toBe(true);
+    const prerendered = JSON.parse(readFileSync(join(dir, ".next/prerender-manifest.json"), "utf8")) as {
+      routes: Record<string, unknown>;
+    };
+    expect(Object.keys(prerendered.routes).filter((route) => route.startsWith("/api/"))).toEqual([]);
+  });
 
   describe.each(databaseServers(dir + migrate))("on $name", ({ name: server, skip, open }) => {
     if (skip) {
@@ -331,6 +346,18 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
           status: 200,
           body: { hasAccess: false, status: "canceled" },
         });
+      });
+
+      it.each([
+        ["GET", "/api/webhooks/stripe"],
+        ["PUT", "/api/webhooks/stripe"],
+        ["GET", "/api/webhooks/clerk"],
+        ["DELETE", "/api/webhooks/clerk"],
+      ])("%s %s → the documented JSON 405 with Allow: POST, not Next.js's empty one", async (method, path) => {
+        const response = await fetch(running.base + path, { method });
+        expect(response.status).toBe(405);
+        expect(response.headers.get("allow")).toBe("POST");
+        expect(await response.json()).toMatchObject({ code: "METHOD_NOT_ALLOWED" });
       });
 
       it("a forged webhook → 400, nothing written", async () => {
