@@ -18,6 +18,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** The parameters of the sweep's first events listing. */
+function firstList(t: ReturnType<typeof reconcileSetup>): Record<string, unknown> {
+  const [call] = t.stripe.callsOf("events.list");
+  if (call === undefined) throw new Error("the sweep did not list events");
+  return call.params;
+}
+
 const sub = (fields: Record<string, unknown> = {}) => stripeSubscription("sub_1", "cus_1", fields);
 
 describe("createStripeReconcileRoute: events mode replays what the webhook missed", () => {
@@ -45,8 +52,8 @@ describe("createStripeReconcileRoute: events mode replays what the webhook misse
   it("lists only the handled types and the on types, created since the cursor", async () => {
     const t = reconcileSetup();
     await t.sweep();
-    const [list] = t.stripe.callsOf("events.list");
-    expect(list?.params.types).toEqual(
+    const list = firstList(t);
+    expect(list.types).toEqual(
       expect.arrayContaining([
         "checkout.session.completed",
         "customer.subscription.created",
@@ -55,8 +62,8 @@ describe("createStripeReconcileRoute: events mode replays what the webhook misse
         "invoice.payment_failed",
       ]),
     );
-    expect((list?.params.types as string[]).length).toBe(5);
-    expect(list?.params.limit).toBe(100);
+    expect((list.types as string[]).length).toBe(5);
+    expect(list.limit).toBe(100);
   });
 
   it("runs events oldest first across pages, though Stripe lists newest first", async () => {
@@ -105,7 +112,7 @@ describe("createStripeReconcileRoute: the cursor", () => {
     const now = nowSeconds();
     if (cursorAge !== null) await t.cursor.set("stripe-reconcile:events", `events:${now - cursorAge}`);
     await t.sweep();
-    const gte = (t.stripe.callsOf("events.list")[0]?.params.created as { gte: number }).gte;
+    const gte = (firstList(t).created as { gte: number }).gte;
     expect(Math.abs(gte - (now - expectedAge))).toBeLessThanOrEqual(1);
   });
 
@@ -114,7 +121,7 @@ describe("createStripeReconcileRoute: the cursor", () => {
     const now = nowSeconds();
     await t.cursor.set("stripe-reconcile:events", `events:${now - 45 * DAY}`);
     await t.sweep();
-    const gte = (t.stripe.callsOf("events.list")[0]?.params.created as { gte: number }).gte;
+    const gte = (firstList(t).created as { gte: number }).gte;
     expect(Math.abs(gte - (now - 30 * DAY))).toBeLessThanOrEqual(1);
     const request = t.entries.find((entry) => entry.route === "stripe-reconcile" && entry.eventId === undefined);
     expect(request).toMatchObject({ level: "warn", syncStatus: "beyond-horizon", status: 200 });
@@ -354,7 +361,11 @@ describe("createStripeReconcileRoute: requests", () => {
     ["authorize missing", { authorize: undefined }, "authorize must be a function"],
     ["a cursor without set", { cursor: { get: async () => null } }, "cursor.set must be a function"],
     ["lookbackSeconds 0", { lookbackSeconds: 0 }, "lookbackSeconds must be a positive whole number of seconds"],
-    ["maxDurationMs NaN", { maxDurationMs: Number.NaN }, "maxDurationMs must be a positive whole number of milliseconds"],
+    [
+      "maxDurationMs NaN",
+      { maxDurationMs: Number.NaN },
+      "maxDurationMs must be a positive whole number of milliseconds",
+    ],
     ["an on handler that is not a function", { on: { "invoice.paid": 1 } }, 'on["invoice.paid"] must be a function'],
   ])("throws a TypeError at creation for %s", (_name, override, message) => {
     const t = reconcileSetup();
