@@ -96,7 +96,7 @@ const CLERK_SECRET_NAME =
   "The Clerk webhook signing secret (the `secret` option, usually process.env.CLERK_WEBHOOK_SECRET: the endpoint's whsec_… secret from the Clerk dashboard)";
 
 /** Puts the verified svix-id in the audit entry before the window check, so replays are traceable. */
-const recordSvixId: Middleware = async function recordSvixId(ctx, next) {
+const recordSvixId: Middleware = function recordSvixId(ctx, next) {
   const id = (ctx.state as { deliveryId?: string }).deliveryId;
   if (id !== undefined) {
     ctx.audit.svixId = id;

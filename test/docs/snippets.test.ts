@@ -143,10 +143,7 @@ describe("docs: every TypeScript snippet compiles as written, imports included",
     expect(compiled().outside).toEqual([]);
   });
 
-  it.each(snippets.map((snippet) => [`${snippet.page}:${snippet.line}`, snippet] as const))(
-    "%s",
-    (_where, snippet) => {
-      expect(compiled().errors.get(snippet)).toEqual([]);
-    },
-  );
+  it.each(snippets.map((snippet) => [`${snippet.page}:${snippet.line}`, snippet] as const))("%s", (_where, snippet) => {
+    expect(compiled().errors.get(snippet)).toEqual([]);
+  });
 });

@@ -5,7 +5,10 @@ declare global {
     env: Record<string, string | undefined>;
     serve(options: {
       port?: number;
-      routes?: Record<string, Partial<Record<"GET" | "POST" | "PUT" | "DELETE", (request: Request) => Response | Promise<Response>>>>;
+      routes?: Record<
+        string,
+        Partial<Record<"GET" | "POST" | "PUT" | "DELETE", (request: Request) => Response | Promise<Response>>>
+      >;
       fetch?: (request: Request) => Response | Promise<Response>;
     }): unknown;
   };
@@ -14,4 +17,5 @@ declare global {
     serve(handler: (request: Request) => Response | Promise<Response>): unknown;
   };
 }
+
 export {};
