@@ -1,5 +1,6 @@
 import { Webhook } from "svix";
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
+import { forgetLoggedConfiguration } from "../src/http/log-once.js";
 import {
   type AuditEntry,
   type ClerkDeletedObject,
@@ -104,6 +105,7 @@ describe("createClerkWebhookRoute: the Clerk webhook requirements, criterion by 
     ["empty", ""],
     ["an empty array", []],
   ])("R1: no secret configured (%s) → every request 500 CONFIGURATION_ERROR", async (_name, value) => {
+    forgetLoggedConfiguration(); // the cause is logged once per process, route and reason
     const { deliver, send, calls } = setup({ secret: value as string | undefined });
     for (const response of [await deliver(clerkEvent("user.created")), await send("{}", {})]) {
       expect(response.status).toBe(500);

@@ -21,7 +21,51 @@ const APP = "http://127.0.0.1";
 const heading = (text) => console.log(`\n\x1b[1m${text}\x1b[0m`);
 const audit = [];
 
+// Tables are cut to the terminal's width (100 columns when the output is not a terminal): the widest
+// column gives way first, and a cut cell ends in "…", so no table ever wraps mid-row.
+const WIDTH = Math.max(60, Math.min(process.stdout.columns || 100, 160));
+
+function fitTable(rows) {
+  if (rows.length === 0) return console.log("(none)");
+  const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const show = (value) => (value instanceof Date ? value.toISOString() : String(value ?? ""));
+  const text = rows.map((row) => Object.fromEntries(keys.map((key) => [key, show(row[key])])));
+  const widths = Object.fromEntries(
+    keys.map((key) => [key, Math.max(key.length, ...text.map((row) => row[key].length))]),
+  );
+  // console.table: "│ " + cell + " " per column, strings in quotes, the "(index)" column first, a closing "│".
+  const indexWidth = Math.max(7, String(rows.length - 1).length) + 3;
+  const total = () => indexWidth + keys.reduce((sum, key) => sum + widths[key] + 5, 1);
+  while (total() > WIDTH) {
+    const widest = keys.reduce((a, b) => (widths[a] >= widths[b] ? a : b));
+    if (widths[widest] <= Math.max(widest.length, 8)) break;
+    widths[widest] -= 1;
+  }
+  const cut = (value, width) => (value.length > width ? `${value.slice(0, width - 1)}…` : value);
+  console.table(text.map((row) => Object.fromEntries(keys.map((key) => [key, cut(row[key], widths[key])]))));
+}
+
+/** One line per answer: the error code, the URL's host, or the body. */
+function summary(body) {
+  if (typeof body?.code === "string") return body.code;
+  if (typeof body?.url === "string") return `url ${new URL(body.url).host}…`;
+  return JSON.stringify(body);
+}
+
 async function main() {
+  heading("What is real here, and what stands in");
+  fitTable([
+    { part: "tollgate's routes (the built package, served by node:http via tollgate/node)", is: "real" },
+    { part: "the Drizzle example's adapters and SQL (examples/nextjs-drizzle/lib/db)", is: "real" },
+    { part: "PostgreSQL", is: "real: PGlite, embedded" },
+    { part: "signatures (HMAC, made with tollgate/testing as Stripe and Svix make them)", is: "real" },
+    {
+      part: "Stripe's API",
+      is: process.env.STRIPE_SECRET_KEY?.startsWith("sk_test_") ? "real: Stripe test mode" : "stand-in on 127.0.0.1",
+    },
+    { part: "Stripe's and Clerk's deliveries", is: "stand-in: sent by this script" },
+    { part: "the signed-in user (no Clerk session; these routes run without auth)", is: "stand-in" },
+  ]);
   const database = await openDatabase();
   const realKey = process.env.STRIPE_SECRET_KEY?.startsWith("sk_test_") ? process.env.STRIPE_SECRET_KEY : undefined;
   const standIn = realKey ? null : await startStripeStandIn();
@@ -75,13 +119,13 @@ async function main() {
   const base = `http://127.0.0.1:${server.address().port}`;
   let results = [];
   const flush = () => {
-    console.table(results);
+    fitTable(results);
     results = [];
   };
   async function send(step, path, init) {
     const response = await fetch(`${base}${path}`, init);
     const body = await response.json();
-    results.push({ step, status: response.status, body: JSON.stringify(body).slice(0, 90) });
+    results.push({ step, status: response.status, answer: summary(body) });
     return body;
   }
 
@@ -161,11 +205,11 @@ async function main() {
 
     flush();
     heading("Rows in the database");
-    console.table(await database.rows("SELECT id, email, clerk_id, stripe_customer_id, credits FROM users"));
-    console.table(await database.rows("SELECT user_id, amount, reason, webhook_event_id FROM credit_transactions"));
-    console.table(await database.rows("SELECT id, status, cancel_at_period_end, last_event_at FROM subscriptions"));
+    fitTable(await database.rows("SELECT email, clerk_id, stripe_customer_id, credits FROM users"));
+    fitTable(await database.rows("SELECT amount, reason, webhook_event_id FROM credit_transactions"));
+    fitTable(await database.rows("SELECT id, status, cancel_at_period_end, last_event_at FROM subscriptions"));
     heading("Audit log (one entry per request; no bodies, secrets, signatures or full emails)");
-    console.table(
+    fitTable(
       audit.map((entry) => ({
         route: entry.route,
         status: entry.status,

@@ -1,5 +1,6 @@
 import type { RouteContext } from "./context.js";
 import { toTollgateError } from "./errors.js";
+import { logConfigurationOnce } from "./log-once.js";
 
 /** True for a `Response` (or a look-alike from another realm or polyfill): what every layer must resolve to. */
 export function isResponse(value: unknown): value is Response {
@@ -36,11 +37,14 @@ export function jsonTextOf(response: Response): string | undefined {
 
 /**
  * Turns anything thrown into the contract's JSON error body. The cause of a 5xx is logged with the
- * request id; nothing but the code's safe message ever reaches the client.
+ * request id (a `CONFIGURATION_ERROR`'s once per route and reason, without a stack); nothing but the
+ * code's safe message ever reaches the client.
  */
 export function errorResponse(ctx: RouteContext, error: unknown): Response {
   const failure = toTollgateError(error);
-  if (failure.status >= 500) {
+  if (failure.code === "CONFIGURATION_ERROR") {
+    logConfigurationOnce(ctx.route, failure.code, failure.cause, ctx.requestId);
+  } else if (failure.status >= 500) {
     console.error(`[tollgate] ${failure.code} requestId=${ctx.requestId}`, failure.cause ?? "");
   }
   const body: Record<string, unknown> = { error: failure.message, code: failure.code, requestId: ctx.requestId };

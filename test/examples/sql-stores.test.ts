@@ -150,7 +150,9 @@ describe.each(DATABASES)("the examples' SQL stores: $name", ({ name, server, ski
         clerkEvent("user.created", {
           id: "user_grace",
           primary_email_address_id: "idn_grace",
-          email_addresses: [{ id: "idn_grace", email_address: "grace@example.com" }],
+          email_addresses: [
+            { id: "idn_grace", email_address: "grace@example.com", verification: { status: "verified" } },
+          ],
         }),
       );
       const responses = await Promise.all(
