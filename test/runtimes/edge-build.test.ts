@@ -56,14 +56,23 @@ describe("tollgate/react stays apart from the server entries", () => {
   it("no server file (every entry, chunk and the Node build; ESM and CJS) imports or requires React", () => {
     const server = runtimeFiles(web).filter((file) => !/^react\.c?js$/.test(file));
     expect(server).toEqual(expect.arrayContaining(["index.js", "index.cjs", "node/index.js", "node/node.cjs"]));
-    const found = server.flatMap((file) => specifiers(read(file)).filter(isReact).map((spec) => `${file}: ${spec}`));
+    const found = server.flatMap((file) =>
+      specifiers(read(file))
+        .filter(isReact)
+        .map((spec) => `${file}: ${spec}`),
+    );
     expect(found).toEqual([]);
     expect(server.filter((file) => /use client|jsx-runtime/.test(read(file)))).toEqual([]);
   });
 
-  it.each(["react.js", "react.cjs"])("%s starts with \"use client\" and needs nothing but React", (file) => {
+  it.each(["react.js", "react.cjs"])('%s starts with "use client" and needs nothing but React', (file) => {
     const code = read(file);
-    expect(code.split("\n").filter((line) => line.trim() !== "").slice(0, 2)).toContain('"use client";');
+    expect(
+      code
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .slice(0, 2),
+    ).toContain('"use client";');
     expect(code.indexOf('"use client"')).toBeLessThan(code.search(/\b(?:import|require)\b/));
     expect([...new Set(specifiers(code))].sort()).toEqual(["react", "react/jsx-runtime"]);
   });
