@@ -30,3 +30,12 @@ export interface RateLimitHit {
 export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<RateLimitHit>;
 }
+
+/**
+ * Where a sweep remembers how far it got (the reconcile route's cursor), by name. Values are opaque
+ * strings; `get` answers `null` for a name never `set`.
+ */
+export interface CursorStore {
+  get(name: string): Promise<string | null>;
+  set(name: string, value: string): Promise<void>;
+}
