@@ -138,7 +138,7 @@ describe.each(STORE_SERVERS)("PostgreSQL stores on $name", ({ name, skip, shortM
       });
       const route = (query: SqlQuery, slow: boolean) =>
         createWebhookRoute({
-          findUserByCustomerId: async () => ({ id: "user_1", email: "ada@example.com" }),
+          findUserByCustomerId: async () => ({ id: "user_1", email: "ada@example.com", stripeCustomerId: "cus_1" }),
           updateSubscriptionStatus: async () => {},
           upsertSubscription: async (data) => {
             calls.push(data.id);
