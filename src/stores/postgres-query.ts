@@ -96,13 +96,15 @@ export function milliseconds(ms: number, name: string): number {
 /**
  * Wraps `query` so that, with `createTable`, the first call creates the schema first. The DDL runs as
  * one `DO` block holding a transaction-scoped advisory lock: concurrent `CREATE TABLE IF NOT EXISTS`
- * from several instances would otherwise race on the catalog and one of them fail.
+ * from several instances would otherwise race on the catalog and one of them fail. The "already
+ * exists, skipping" notices are silenced (postgres.js would print them on every start).
  */
 export function withSchema(query: SqlQuery, schema: string, createTable: unknown): SqlQuery {
   if (createTable === undefined || createTable === false) return query;
   if (createTable !== true) throw new TypeError("tollgate: createTable must be a boolean");
   const ddl = `DO $tollgate$ BEGIN
 PERFORM pg_advisory_xact_lock(hashtext('tollgate: create tables'));
+SET LOCAL client_min_messages = warning;
 ${schema}
 END $tollgate$`;
   let ready: Promise<unknown> | undefined;
