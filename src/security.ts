@@ -30,6 +30,7 @@ export { type RateLimitOptions, rateLimit } from "./security/rate-limit.js";
 export { type SignatureOptions, type SignatureScheme, type SignatureState, signature } from "./security/signature.js";
 export { timestampWindow } from "./security/timestamp-window.js";
 export { layeredIdempotencyStore } from "./stores/layered.js";
+export { createMemoryCursorStore } from "./stores/memory-cursor.js";
 export { createMemoryIdempotencyStore, type MemoryStoreOptions } from "./stores/memory-idempotency.js";
 export { createMemoryRateLimitStore } from "./stores/memory-rate-limit.js";
 export { createPostgresCursorStore, type PostgresCursorStore } from "./stores/postgres-cursor.js";
