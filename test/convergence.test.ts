@@ -9,6 +9,7 @@ import {
   type WebhookDatabaseAdapter,
 } from "../src/index.js";
 import { toNodeHandler } from "../src/node.js";
+import { createPostgresCursorStore, createPostgresIdempotencyStore } from "../src/security.js";
 import { toSubscriptionData } from "../src/stripe/subscription.js";
 import { type StripeStandIn, startStripeStandIn } from "../src/testing.js";
 import { type Adapters, DATABASES, type TestDatabase } from "./examples/example-databases.js";
@@ -16,7 +17,7 @@ import { type Adapters, DATABASES, type TestDatabase } from "./examples/example-
 /**
  * The proof that nothing is lost for good: 50 customers live scripted lifecycles in the Stripe
  * stand-in while its deliveries to two app instances (the Drizzle example's adapters, one shared
- * PostgreSQL database and idempotency store) drop 30 %, duplicate 20 %, arrive out of order and all
+ * PostgreSQL database and the package's PostgreSQL idempotency store) drop 30 %, duplicate 20 %, arrive out of order and all
  * fail during an outage; then the reconcile route runs until `done`. Every subscription row must
  * equal Stripe's final state, no signup credit may be granted twice, and a second sweep applies nothing.
  */
@@ -178,7 +179,8 @@ describe.each(kinds)("convergence: $name", ({ name, skip, open }) => {
     const routeOptions = (adapters: Adapters) => ({
       ...(adapters.subscriptions as WebhookDatabaseAdapter),
       stripe: { client: stripe.client, webhookSecret: WEBHOOK_SECRET },
-      idempotency: { store: adapters.store(), ttlMs: 31 * 86_400_000 },
+      // The package's PostgreSQL store, one per instance, over the one database.
+      idempotency: { store: createPostgresIdempotencyStore(db.query, { createTable: true }), ttlMs: 31 * 86_400_000 },
       audit: false as const,
       on,
     });
@@ -267,6 +269,7 @@ describe.each(kinds)("convergence: $name", ({ name, skip, open }) => {
 
     const reconcile = createStripeReconcileRoute({
       ...routeOptions(db.instance()),
+      cursor: createPostgresCursorStore(db.query, { createTable: true }),
       authorize: (request) => request.headers.get("authorization") === CRON,
       maxDurationMs: 20_000,
     });
