@@ -147,3 +147,14 @@ describe("docs: every TypeScript snippet compiles as written, imports included",
     expect(compiled().errors.get(snippet)).toEqual([]);
   });
 });
+
+describe("README.md: a page that works on the registry too", () => {
+  // npm shows the README without the repository around it: a relative link there is dead.
+  it("links every repository file absolutely (https://github.com/tollgate-js/tollgate/…)", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] ?? "");
+    expect(targets.length).toBeGreaterThan(10);
+    expect(targets.filter((target) => !/^(https:\/\/|#)/.test(target))).toEqual([]);
+  });
+});
+
