@@ -157,4 +157,3 @@ describe("README.md: a page that works on the registry too", () => {
     expect(targets.filter((target) => !/^(https:\/\/|#)/.test(target))).toEqual([]);
   });
 });
-
