@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type StripeStandIn, startStripeStandIn } from "../src/testing.js";
+import { STAND_IN_API_VERSION, type StripeStandIn, startStripeStandIn } from "../src/testing.js";
 
 // The stand-in driven with the real stripe SDK client it hands out: each endpoint tollgate calls, Stripe's
 // idempotency-key rules, its errors and its list pagination.
@@ -335,6 +335,13 @@ describe("list pagination, newest first", () => {
 });
 
 describe("API versions", () => {
+  it("the default is the version of the stripe SDK tollgate is built with", async () => {
+    const { default: StripeClass } = await import("stripe");
+    const plain = new StripeClass("sk_test_plain", { host: "127.0.0.1", port: standIn.port, protocol: "http" });
+    const customer = await plain.customers.create({ email: "ada@example.com" });
+    expect(customer.lastResponse.apiVersion).toBe(STAND_IN_API_VERSION);
+  });
+
   it.each([
     ["2026-10-28.endive", false],
     ["2025-03-31.basil", false],
