@@ -182,8 +182,15 @@ describe("errors shaped like Stripe's", () => {
     ["no API key", {}, 401, /did not provide an API key/],
     ["a live key", { authorization: "Bearer sk_live_x" }, 401, /test keys only/],
     ["an unknown URL", { authorization: "Bearer sk_test_x" }, 404, /Unrecognized request URL \(GET: \/v1\/nope\)/],
-  ])("%s → %i", async (_name, headers, status, message) => {
-    const response = await fetch(`${standIn.url}/v1/nope`, { headers });
+    [
+      "a malformed id",
+      { authorization: "Bearer sk_test_x" },
+      404,
+      /No such customer: '%E0%A4%A'/,
+      "/v1/customers/%E0%A4%A",
+    ],
+  ])("%s → %i", async (_name, headers, status, message, path = "/v1/nope") => {
+    const response = await fetch(`${standIn.url}${path}`, { headers });
     expect(response.status).toBe(status);
     const body = await response.json();
     expect(body.error).toMatchObject({ type: "invalid_request_error", message: expect.stringMatching(message) });
