@@ -18,7 +18,14 @@ import { type AuthResolver, resolveEmail } from "../validation/identity.js";
 import { jsonObjectBody } from "../validation/json-body.js";
 import type { CheckoutDatabaseAdapter, SubscriptionDatabaseAdapter, User } from "./adapters.js";
 import { ensureStripeCustomer } from "./customer.js";
-import { assertFunction, assertObject, callHost, type RouteSecurityOptions, routeLayers } from "./options.js";
+import {
+  assertFunction,
+  assertObject,
+  callHost,
+  type RouteSecurityOptions,
+  routeLayers,
+  routeOptions,
+} from "./options.js";
 
 export interface CheckoutStripeOptions extends StripeClientOptions {
   /** The recurring price to subscribe to (`price_…`). Missing → 500 `CONFIGURATION_ERROR` per request. */
@@ -88,7 +95,10 @@ export function createCheckoutRoute(options: CheckoutRouteOptions): Handler {
     createUser: options.createUser,
     updateUser: options.updateUser,
   };
-  const layers = routeLayers(options, ["POST"], JSON_BODY_LIMIT);
+  const layers = routeLayers(options, ["POST"], JSON_BODY_LIMIT, {
+    cacheControl: "no-store",
+    anonymous: options.auth === undefined ? "createCheckoutRoute" : undefined,
+  });
   const mode = stripeMode(stripe.secretKey);
   if (mode !== undefined) layers.splice(1, 0, reportStripeMode(mode));
 
@@ -136,7 +146,7 @@ export function createCheckoutRoute(options: CheckoutRouteOptions): Handler {
     return json({ url: session.url });
   }
 
-  return compose(layers, checkout, { route: "checkout" });
+  return compose(layers, checkout, routeOptions(options, "checkout"));
 }
 
 /** The user for `email`, created if absent; a failed create (a unique-email race) is answered by reading again. */

@@ -24,6 +24,7 @@ import {
   assertObject,
   callHost,
   routeLayers,
+  routeOptions,
   type WebhookHandlerContext,
   type WebhookSecurityOptions,
   webhookLayers,
@@ -147,7 +148,7 @@ export function createWebhookRoute(options: WebhookRouteOptions): Handler {
       ctx.audit.outcome = handler !== undefined || outcome === "processed" ? "processed" : "ignored";
       return json({ received: true });
     },
-    { route: "stripe-webhook" },
+    routeOptions(options, "stripe-webhook"),
   );
 }
 

@@ -25,9 +25,13 @@ function invalid(field: string, message: string): never {
   throw new TollgateError("VALIDATION_ERROR", { details: { [field]: [message] } });
 }
 
-/** `ad***@example.com`: enough to correlate in logs, not enough to identify. */
+/**
+ * `ad***@example.com`: enough to correlate in logs, not enough to identify. Never the whole local
+ * part: one of two characters or fewer is masked entirely, one of three or four shows one character.
+ */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf("@");
   if (at < 1) return "***";
-  return `${email.slice(0, Math.min(2, at))}***${email.slice(at)}`;
+  const shown = at <= 2 ? 0 : at <= 4 ? 1 : 2;
+  return `${email.slice(0, shown)}***${email.slice(at)}`;
 }
