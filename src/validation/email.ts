@@ -27,11 +27,10 @@ function invalid(field: string, message: string): never {
 
 /**
  * `ad***@example.com`: enough to correlate in logs, not enough to identify. Never the whole local
- * part: one of two characters or fewer is masked entirely, one of three or four shows one character.
+ * part: one of two characters or fewer is masked entirely; a longer one shows its first two.
  */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf("@");
   if (at < 1) return "***";
-  const shown = at <= 2 ? 0 : at <= 4 ? 1 : 2;
-  return `${email.slice(0, shown)}***${email.slice(at)}`;
+  return `${at <= 2 ? "" : email.slice(0, 2)}***${email.slice(at)}`;
 }
