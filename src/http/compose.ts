@@ -2,7 +2,7 @@ import type { RouteName } from "./audit-entry.js";
 import { BODY_SETTINGS, type BodySettings } from "./body.js";
 import { type ContextOptions, createContext, type RequestSource, type RouteContext } from "./context.js";
 import { assertErrorReporter, type ErrorReporter } from "./report-error.js";
-import { errorResponse, finalizeResponse, isResponse } from "./response.js";
+import { errorResponse, finalizeResponse, isResponse, toWebResponse } from "./response.js";
 import { resolveSourceIpOptions, type SourceIpOptions } from "./source-ip.js";
 
 /** Calls the rest of the chain and resolves to its response. */
@@ -92,7 +92,8 @@ export function compose(middlewares: readonly Middleware[], endpoint: Endpoint, 
     }
     return finalizeResponse(ctx, response);
   }
-  const handler: Handler = (request) => serve(request);
+  // A Web caller gets a Web `Response`; the Node adapter (routeCore) takes tollgate's answers as they are.
+  const handler: Handler = async (request) => toWebResponse(await serve(request));
   Object.defineProperty(handler, ROUTE_CORE, { value: serve });
   return handler;
 }

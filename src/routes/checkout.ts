@@ -1,7 +1,7 @@
 import { compose, type Handler } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
-import { json } from "../http/response.js";
+import { answer } from "../http/response.js";
 import { JSON_BODY_LIMIT } from "../security/body-limit.js";
 import {
   assertStripeClientOptions,
@@ -150,7 +150,7 @@ export function createCheckoutRoute(options: CheckoutRouteOptions): Handler {
     if (typeof session.url !== "string")
       throw new TollgateError("UPSTREAM_ERROR", { cause: new Error("session has no url") });
     ctx.audit.outcome = "processed";
-    return json({ url: session.url });
+    return answer({ url: session.url });
   }
 
   return compose(layers, checkout, routeOptions(options, "checkout"));
