@@ -15,7 +15,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Generates the Prisma example's client (gitignored) that test/examples imports.
     globalSetup: ["test/examples/prisma-generate.global-setup.ts"],
-    // The log sink: what tests provoke on the console is captured, and printed only for a failing test.
-    setupFiles: ["test/support/quiet-logs.ts"],
+    // The log sink: what tests provoke on the console is captured, and printed only for a failing test;
+    // then the one-time notice of routes built without `auth` is captured (and asserted) on its own.
+    setupFiles: ["test/support/quiet-logs.ts", "test/support/capture-notices.ts"],
   },
 });

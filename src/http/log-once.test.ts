@@ -21,6 +21,20 @@ describe("CONFIGURATION_ERROR: the cause is logged once per route and reason, wi
     error.mockRestore();
   });
 
+  it("with onError, every occurrence goes to onError and nothing to the console", async () => {
+    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    const seen: Array<{ code: string; route: string }> = [];
+    const route = createClerkWebhookRoute({
+      secret: undefined,
+      audit: false,
+      onError: (_cause, info) => void seen.push({ code: info.code, route: info.route }),
+    });
+    for (let i = 0; i < 3; i += 1) await route(post("https://app.example/clerk"));
+    expect(seen).toEqual(Array.from({ length: 3 }, () => ({ code: "CONFIGURATION_ERROR", route: "clerk-webhook" })));
+    expect(error).not.toHaveBeenCalled();
+    error.mockRestore();
+  });
+
   // After a Clerk route and a Stripe route without their webhook secrets (two lines: two routes):
   it.each([
     ["a second Stripe route with the same failure → no new line", () => stripeWithout("webhookSecret"), 2],

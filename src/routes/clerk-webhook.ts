@@ -22,6 +22,7 @@ import {
   assertObject,
   callHost,
   routeLayers,
+  routeOptions,
   type WebhookHandlerContext,
   type WebhookSecurityOptions,
   webhookLayers,
@@ -89,7 +90,7 @@ export function createClerkWebhookRoute<Extra extends string = never>(
     eventPayload({ parse: parseClerkEvent }),
   );
   if (idempotency) layers.push(idempotency);
-  return compose(layers, (ctx) => dispatch(ctx, handlers), { route: "clerk-webhook" });
+  return compose(layers, (ctx) => dispatch(ctx, handlers), routeOptions(options, "clerk-webhook"));
 }
 
 const CLERK_SECRET_NAME =
