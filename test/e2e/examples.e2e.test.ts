@@ -314,7 +314,7 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
           (attempt) =>
             attempt.event.type === "customer.subscription.updated" && attempt.event.data.object.status === "active",
         );
-        const expired = await db.sql.query("DELETE FROM webhook_events WHERE event_id = $1", [
+        const expired = await db.sql.query("DELETE FROM tollgate_idempotency WHERE key = $1", [
           `stripe:${stale?.event.id}`,
         ]);
         expect(expired.rowCount).toBe(1);
