@@ -5,11 +5,12 @@ import type { Middleware } from "../http/compose.js";
 import type { HeaderReader } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
 import { secretList } from "../http/secrets.js";
-import { checkTimestamp, resolveWindow } from "../http/time-window.js";
+import { checkTimestamp, resolveNow, resolveWindow } from "../http/time-window.js";
 import { type SignatureScheme, signature } from "../security/signature.js";
 import type { VerifyOptions } from "../stripe/signature.js";
 
 const encoder = new TextEncoder();
+const UNIX_SECONDS = /^\d{1,15}$/;
 
 /** The three Svix headers; `webhook-*` (Standard Webhooks) names are accepted as twins. */
 export interface SvixHeaders {
@@ -47,7 +48,7 @@ export function parseSvixHeaders(source: HeaderSource): SvixHeaders {
     signature = header(source, "webhook-signature");
   }
   if (!present(id) || !present(timestamp) || !present(signature)) throw new TollgateError("MISSING_SIGNATURE");
-  if (!/^\d{1,15}$/.test(timestamp.trim())) throw new TollgateError("INVALID_SIGNATURE");
+  if (!UNIX_SECONDS.test(timestamp.trim())) throw new TollgateError("INVALID_SIGNATURE");
   const signatures: Uint8Array[] = [];
   for (const entry of signature.split(" ")) {
     const comma = entry.indexOf(",");
@@ -99,8 +100,9 @@ export async function verifySvixSignature(
   options: VerifyOptions = {},
 ): Promise<{ id: string; timestamp: number }> {
   const window = resolveWindow(options, "options");
+  const now = resolveNow(options.now);
   const verified = await matchSvixSignature(toBytes(rawBody), headers, secretList(secrets, "Svix webhook secret"));
-  checkTimestamp(verified.timestamp, window, options.now);
+  checkTimestamp(verified.timestamp, window, now);
   return verified;
 }
 

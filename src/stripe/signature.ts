@@ -4,7 +4,7 @@ import { cachedKey } from "../crypto/key-cache.js";
 import type { Middleware } from "../http/compose.js";
 import { TollgateError } from "../http/errors.js";
 import { secretList } from "../http/secrets.js";
-import { checkTimestamp, resolveWindow } from "../http/time-window.js";
+import { checkTimestamp, resolveNow, resolveWindow } from "../http/time-window.js";
 import { type SignatureScheme, signature } from "../security/signature.js";
 
 /** Options of the signature verifiers. */
@@ -13,7 +13,11 @@ export interface VerifyOptions {
   pastSeconds?: number;
   /** Seconds a signed timestamp may be ahead of the clock. @default 60 */
   futureSeconds?: number;
-  /** The current time in milliseconds since the epoch. @default Date.now() */
+  /**
+   * The current time in milliseconds since the epoch; anything but a finite number is a
+   * `TypeError` (`NaN` would disable the window).
+   * @default Date.now()
+   */
   now?: number;
 }
 
@@ -23,6 +27,7 @@ interface StripeHeader {
 }
 
 const encoder = new TextEncoder();
+const UNIX_SECONDS = /^\d{1,15}$/;
 
 /** Parses `t=…,v1=…,v1=…` (other schemes such as `v0` are ignored). */
 export function parseStripeHeader(header: string | null | undefined): StripeHeader {
@@ -43,7 +48,7 @@ export function parseStripeHeader(header: string | null | undefined): StripeHead
     }
   }
   const [t] = timestamps;
-  if (timestamps.length !== 1 || t === undefined || !/^\d{1,15}$/.test(t) || v1Count === 0) {
+  if (timestamps.length !== 1 || t === undefined || !UNIX_SECONDS.test(t) || v1Count === 0) {
     throw new TollgateError("INVALID_SIGNATURE");
   }
   return { timestamp: Number(t), signatures };
@@ -76,8 +81,9 @@ export async function verifyStripeSignature(
   options: VerifyOptions = {},
 ): Promise<{ timestamp: number }> {
   const window = resolveWindow(options, "options");
+  const now = resolveNow(options.now);
   const timestamp = await matchStripeSignature(toBytes(rawBody), header, secretList(secrets, "Stripe webhook secret"));
-  checkTimestamp(timestamp, window, options.now);
+  checkTimestamp(timestamp, window, now);
   return { timestamp };
 }
 
