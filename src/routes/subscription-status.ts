@@ -1,6 +1,6 @@
 import { compose, type Handler, type Middleware } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
-import { json } from "../http/response.js";
+import { answer } from "../http/response.js";
 import { JSON_BODY_LIMIT } from "../security/body-limit.js";
 import { type AuthResolver, resolveEmail } from "../validation/identity.js";
 import type { SubscriptionDatabaseAdapter } from "./adapters.js";
@@ -52,14 +52,14 @@ export function createSubscriptionStatusRoute(options: SubscriptionStatusRouteOp
     const user = await callHost(ctx, "findUserWithSubscription", () => find(email), "INTERNAL_ERROR", "read");
     ctx.audit.outcome = "processed";
     const subscription = user?.subscription ?? null;
-    if (subscription === null) return json({ hasAccess: false, status: null });
+    if (subscription === null) return answer({ hasAccess: false, status: null });
     const body: Record<string, unknown> = {
       hasAccess: allowed.includes(subscription.status),
       status: subscription.status,
     };
     const end = subscription.currentPeriodEnd;
     if (end instanceof Date && !Number.isNaN(end.getTime())) body.currentPeriodEnd = end.toISOString();
-    return json(body);
+    return answer(body);
   }
 
   return compose(layers, status, { route: "subscription-status" });
