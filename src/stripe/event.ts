@@ -25,16 +25,37 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export type StripeEventEnvelope = z.infer<typeof stripeEventEnvelope>;
 
 /**
+ * A thin event notification (`"object": "v2.core.event"`), sent by Stripe event destinations: ids
+ * and a type, no snapshot of the object (`related_object` names it; `created` is an ISO string).
+ */
+export const stripeThinEventEnvelope = z.looseObject({
+  id: z.string().min(1),
+  object: z.literal("v2.core.event"),
+  type: z.string().min(1),
+  created: z.string().nullish(),
+});
+
+/** A verified thin event notification, everything beyond the checked fields as received. */
+export type StripeThinEvent = z.infer<typeof stripeThinEventEnvelope>;
+
+/** Whether a verified event is a thin notification rather than a snapshot event. */
+export function isThinEvent(event: StripeEventEnvelope | StripeThinEvent): event is StripeThinEvent {
+  return event.object === "v2.core.event";
+}
+
+/**
  * Parser for the `eventPayload` layer: the event itself (the value as received, not a copy), its
- * type and id, and the idempotency key `stripe:<event id>`. Null when the JSON is not an envelope.
+ * type and id, and the idempotency key `stripe:<event id>`; snapshot events (`"object": "event"`)
+ * and thin notifications (`"object": "v2.core.event"`) alike. Null when the JSON is neither.
  *
  * @example
  * eventPayload({ parse: parseStripeEvent })
  */
-export function parseStripeEvent(value: unknown): ParsedEvent<StripeEventEnvelope> | null {
-  const result = stripeEventEnvelope.safeParse(value);
+export function parseStripeEvent(value: unknown): ParsedEvent<StripeEventEnvelope | StripeThinEvent> | null {
+  const thin = isPlainObject(value) && value.object === "v2.core.event";
+  const result = (thin ? stripeThinEventEnvelope : stripeEventEnvelope).safeParse(value);
   if (!result.success) return null;
   // Handlers get the body exactly as Stripe sent it, so hand on the input rather than zod's copy.
-  const event = value as StripeEventEnvelope;
+  const event = value as StripeEventEnvelope | StripeThinEvent;
   return { event, type: event.type, id: event.id, idempotencyKey: `stripe:${event.id}` };
 }
