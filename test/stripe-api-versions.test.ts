@@ -58,7 +58,8 @@ type Expected = Pick<SubscriptionData, "priceId" | "currentPeriodEnd" | "cancelA
 type Shape = (object: Record<string, unknown>) => void;
 type Scenario = [name: string, state: Omit<SubscriptionState, "periodEnd">, expected: Partial<Expected>, shape?: Shape];
 
-const items = (object: Record<string, unknown>) => (object.items as { data: Record<string, unknown>[] }).data;
+type Item = Record<string, unknown>;
+const items = (object: Record<string, unknown>) => (object.items as { data: [Item, ...Item[]] }).data;
 
 const SCENARIOS: Scenario[] = [
   ["renewing", { cancelAtPeriodEnd: false, cancelAt: null }, { cancelAtPeriodEnd: false, cancelAt: null }],
@@ -113,7 +114,7 @@ const SCENARIOS: Scenario[] = [
     (object) => {
       const [first] = items(object);
       first.price = { ...(first.price as object), id: "price_first" };
-      const second = { ...first, id: "si_yearly", price: { ...(first.price as object), id: "price_yearly" } };
+      const second: Item = { ...first, id: "si_yearly", price: { ...(first.price as object), id: "price_yearly" } };
       if ("current_period_end" in first) second.current_period_end = periodEnd + 300 * 86_400;
       items(object).push(second);
     },
@@ -205,7 +206,8 @@ describe.each(["payload", "refetch"] as const)("Stripe's published objects at ev
 describe("the endpoint's API version differs from the client's (refetch mode)", () => {
   // The endpoint renders events in one version; the app's client is pinned to another. Only the ids
   // are read from the event; the row is the mapping of the client's copy.
-  const pairs = API_VERSIONS.map((endpoint, i) => [endpoint, API_VERSIONS[API_VERSIONS.length - 1 - i]] as const);
+  const reversed = [...API_VERSIONS].reverse();
+  const pairs = API_VERSIONS.map((endpoint, i) => [endpoint, reversed[i] as ApiVersion] as const);
   it.each(pairs)("endpoint %s, client %s", async (endpoint, client) => {
     freezeClock();
     const t = setup({ stripe: { client: pinnedClient(client) } });
