@@ -16,21 +16,36 @@ const shared: Options = {
   removeNodeProtocol: false,
 };
 
-/** Swaps the Web Crypto HMAC for the node:crypto one in the build served under the `node` condition. */
-const nodeCrypto = {
-  name: "tollgate-node-crypto",
+/**
+ * Files the build served under the `node` condition swaps for their Node twin: the Web Crypto HMAC for
+ * the node:crypto one, and the Stripe stand-in's "needs Node" stub for its node:http server (the tests
+ * swap that one too: test/support/node-twins.ts).
+ */
+export const nodeSwaps: Record<string, string> = {
+  "crypto/hmac.js": "src/crypto/hmac-node.ts",
+  "stripe-stand-in/listen.js": "src/testing/stripe-stand-in/listen-node.ts",
+};
+
+const nodeTwins = {
+  name: "tollgate-node-twins",
   setup(build: {
-    onResolve: (o: { filter: RegExp }, cb: (a: { path: string; resolveDir: string }) => { path: string }) => void;
+    onResolve: (
+      o: { filter: RegExp },
+      cb: (a: { path: string; resolveDir: string }) => { path: string } | undefined,
+    ) => void;
   }) {
-    const nodeHmac = resolve("src/crypto/hmac-node.ts");
-    build.onResolve({ filter: /(^|\/)hmac\.js$/ }, () => ({ path: nodeHmac }));
+    build.onResolve({ filter: /(^|\/)(hmac|listen)\.js$/ }, ({ path, resolveDir }) => {
+      const full = resolve(resolveDir, path).replaceAll("\\", "/");
+      const twin = Object.entries(nodeSwaps).find(([file]) => full.endsWith(`/${file}`));
+      return twin ? { path: resolve(twin[1]) } : undefined;
+    });
   },
 };
 
 export default defineConfig([
   // Web build (edge runtimes, browsers, Deno, Bun, Workers): Web Crypto only, no Node built-ins.
   { ...shared, outDir: "dist", dts: true, clean: true },
-  // Node build, selected by the `node` export condition: node:crypto HMACs.
+  // Node build, selected by the `node` export condition: node:crypto HMACs, the stand-in's HTTP server.
   {
     ...shared,
     outDir: "dist/node",
@@ -38,6 +53,6 @@ export default defineConfig([
     target: "node20",
     dts: false,
     clean: false,
-    esbuildPlugins: [nodeCrypto],
+    esbuildPlugins: [nodeTwins],
   },
 ]);

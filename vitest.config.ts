@@ -1,6 +1,8 @@
 import { configDefaults, defineConfig } from "vitest/config";
+import { nodeTwins } from "./test/support/node-twins.js";
 
 export default defineConfig({
+  plugins: [nodeTwins],
   // The examples' code under test imports these by name; once an example has node_modules of its
   // own (the e2e installs them) use the root's copy still, the one the tests' clients come from.
   resolve: { dedupe: ["drizzle-orm", "@prisma/client", "pg"] },

@@ -4,16 +4,17 @@ import { Webhook } from "svix";
 import { Bench } from "tinybench";
 import * as tollgate from "tollgate";
 import { cycle, STRIPE_SECRET, SVIX_SECRET, stripePool, svixPool } from "./fixtures.mjs";
+import { clerkVerifyWebhookRoute, seedStripeRoute } from "./peers.mjs";
 
 const URL = "http://127.0.0.1/webhook";
 const noop = async () => {};
 const user = { id: "user_bench", email: "bench@example.com", stripeCustomerId: "cus_bench" };
+/** The same no-op database for tollgate's route and the hand-written one. */
+const adapter = { findUserByCustomerId: async () => user, upsertSubscription: noop, updateSubscriptionStatus: noop };
 
 function stripeRoute() {
   return tollgate.createWebhookRoute({
-    findUserByCustomerId: async () => user,
-    upsertSubscription: noop,
-    updateSubscriptionStatus: noop,
+    ...adapter,
     stripe: { webhookSecret: STRIPE_SECRET },
     sync: "payload",
     audit: () => {},
@@ -35,6 +36,10 @@ function bareStripeRoute() {
   };
 }
 
+function seedRoute() {
+  return seedStripeRoute(adapter, STRIPE_SECRET);
+}
+
 function clerkRoute() {
   return tollgate.createClerkWebhookRoute({ secret: SVIX_SECRET, on: { "session.created": noop }, audit: () => {} });
 }
@@ -50,6 +55,10 @@ function bareSvixRoute() {
     }
     return Response.json({ received: true });
   };
+}
+
+function clerkPeerRoute() {
+  return clerkVerifyWebhookRoute(SVIX_SECRET, { "session.created": noop });
 }
 
 const ROUNDS = 3;
@@ -85,12 +94,13 @@ async function compare(name, iterations, tollgate, peer, makePool) {
 
 export async function runP1() {
   const rows = [];
-  for (const [bytes, iterations] of [
-    [1024, 20_000],
-    [10_240, 10_000],
+  // The issue's targets on the way to 1.10× at both sizes.
+  for (const [bytes, iterations, target] of [
+    [1024, 20_000, 1.25],
+    [10_240, 10_000, 1.15],
   ]) {
     const result = await compare(`P1 ${bytes}`, iterations, stripeRoute, bareStripeRoute, (n) => stripePool(n, bytes));
-    rows.push({ id: `P1 ${bytes / 1024} KB`, ...result, target: 1.1, better: "lower" });
+    rows.push({ id: `P1 ${bytes / 1024} KB`, ...result, target, better: "lower" });
   }
   return rows;
 }
@@ -98,4 +108,19 @@ export async function runP1() {
 export async function runP2() {
   const result = await compare("P2", 10_000, clerkRoute, bareSvixRoute, (n) => svixPool(n, 10_240));
   return [{ id: "P2 10 KB", ...result, target: 0.5, better: "lower" }];
+}
+
+/** Peers doing the same job: tollgate's routes against the routes users write without it. */
+export async function runPeers() {
+  const rows = [];
+  for (const [bytes, iterations] of [
+    [1024, 20_000],
+    [10_240, 10_000],
+  ]) {
+    const result = await compare(`seed ${bytes}`, iterations, stripeRoute, seedRoute, (n) => stripePool(n, bytes));
+    rows.push({ id: `Stripe vs hand-written route ${bytes / 1024} KB`, ...result, target: 1, better: "lower-strict" });
+  }
+  const clerk = await compare("clerk", 10_000, clerkRoute, clerkPeerRoute, (n) => svixPool(n, 10_240));
+  rows.push({ id: "Clerk vs verifyWebhook route 10 KB", ...clerk, target: 1, better: "lower-strict" });
+  return rows;
 }

@@ -4,16 +4,21 @@ import os from "node:os";
 import { runP4 } from "./cold-start.mjs";
 import { runP5 } from "./heap.mjs";
 import { runP3 } from "./http.mjs";
-import { runP1, runP2 } from "./pipelines.mjs";
+import { runP1, runP2, runPeers } from "./pipelines.mjs";
 
-const suites = { P1: runP1, P2: runP2, P3: runP3, P4: runP4, P5: runP5 };
+const suites = { P1: runP1, P2: runP2, peers: runPeers, P3: runP3, P4: runP4, P5: runP5 };
 const selected = process.argv.slice(2).filter((name) => name in suites);
 
 function verdict(row) {
   if (row.target === null) return { ratio: row.tollgate / row.peer, result: "info" };
   if (row.better === "absolute") return { ratio: null, result: row.tollgate <= row.target ? "met" : "MISSED" };
   const ratio = row.tollgate / row.peer;
-  const met = row.better === "lower" ? ratio <= row.target : ratio >= row.target;
+  const met =
+    row.better === "lower-strict"
+      ? ratio < row.target
+      : row.better === "lower"
+        ? ratio <= row.target
+        : ratio >= row.target;
   return { ratio, result: met ? "met" : "MISSED" };
 }
 
@@ -36,7 +41,7 @@ console.table(
         ? "—"
         : row.better === "absolute"
           ? `≤ ${row.target} ${row.unit}`
-          : `${row.better === "lower" ? "≤" : "≥"} ${row.target}×`;
+          : `${{ lower: "≤", "lower-strict": "<", higher: "≥" }[row.better]} ${row.target}×`;
     return {
       benchmark: row.id,
       tollgate: format(row.tollgate, row.unit),

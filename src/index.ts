@@ -57,5 +57,5 @@ export {
   type WebhookRouteOptions,
 } from "./routes/stripe-webhook.js";
 export { createSubscriptionStatusRoute, type SubscriptionStatusRouteOptions } from "./routes/subscription-status.js";
-export type { ClaimResult, IdempotencyStore, RateLimitHit, RateLimitStore } from "./stores/types.js";
+export type { ClaimResult, CursorStore, IdempotencyStore, RateLimitHit, RateLimitStore } from "./stores/types.js";
 export type { AuthResolver } from "./validation/identity.js";

@@ -30,6 +30,7 @@ export { type RateLimitOptions, rateLimit } from "./security/rate-limit.js";
 export { type SignatureOptions, type SignatureScheme, type SignatureState, signature } from "./security/signature.js";
 export { timestampWindow } from "./security/timestamp-window.js";
 export { layeredIdempotencyStore } from "./stores/layered.js";
+export { createMemoryCursorStore } from "./stores/memory-cursor.js";
 export { createMemoryIdempotencyStore, type MemoryStoreOptions } from "./stores/memory-idempotency.js";
 export { createMemoryRateLimitStore } from "./stores/memory-rate-limit.js";
 export {
@@ -43,5 +44,5 @@ export {
 } from "./stores/redis-client.js";
 export { createRedisIdempotencyStore, type RedisStoreOptions } from "./stores/redis-idempotency.js";
 export { createRedisRateLimitStore } from "./stores/redis-rate-limit.js";
-export type { ClaimResult, IdempotencyStore, RateLimitHit, RateLimitStore } from "./stores/types.js";
+export type { ClaimResult, CursorStore, IdempotencyStore, RateLimitHit, RateLimitStore } from "./stores/types.js";
 export { stripeScheme, stripeSignature, type VerifyOptions, verifyStripeSignature } from "./stripe/signature.js";

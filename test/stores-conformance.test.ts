@@ -1,16 +1,19 @@
 import { describe, expect, it } from "vitest";
 import {
+  type CursorStore,
+  createMemoryCursorStore,
   createMemoryIdempotencyStore,
   createMemoryRateLimitStore,
   type IdempotencyStore,
   layeredIdempotencyStore,
 } from "../src/security.js";
-import { idempotencyStoreConformance, rateLimitStoreConformance } from "../src/testing.js";
+import { cursorStoreConformance, idempotencyStoreConformance, rateLimitStoreConformance } from "../src/testing.js";
 import { manualClock } from "./support/manual-clock.js";
 
 // The memory stores read Date.now, so real short sleeps work as they do for Redis.
 idempotencyStoreConformance("memory", () => createMemoryIdempotencyStore(), { describe, it, expect });
 rateLimitStoreConformance("memory", () => createMemoryRateLimitStore(), { describe, it, expect });
+cursorStoreConformance("memory", () => createMemoryCursorStore(), { describe, it, expect });
 
 // The same suites on a manual clock, through the advanceTime hook: no real waiting.
 const idemClock = manualClock();
@@ -73,5 +76,26 @@ describe("conformance suites without an expect function", () => {
 
   it("refuses a runner without describe and it", () => {
     expect(() => idempotencyStoreConformance("x", () => broken, {} as never)).toThrow("describe and it functions");
+  });
+});
+
+describe("the cursor conformance suite catches a store that keeps the first value", () => {
+  const cases: Array<[string, () => Promise<void>]> = [];
+  const values = new Map<string, string>();
+  const firstWins: CursorStore = {
+    get: async (name) => values.get(name) ?? null,
+    set: async (name, value) => void (values.has(name) || values.set(name, value)),
+  };
+  cursorStoreConformance("first wins", () => firstWins, {
+    describe: (_: string, fn: () => void) => fn(),
+    it: (name: string, fn: () => Promise<void>) => void cases.push([name, fn]),
+  });
+
+  it("fails exactly the replacing case", async () => {
+    const failures: string[] = [];
+    for (const [name, run] of cases) await run().catch((error: Error) => failures.push(`${name}: ${error.message}`));
+    expect(failures).toEqual([
+      'keeps the last value set: replaced value: expected "events:1764464400", received "events:1764460800"',
+    ]);
   });
 });

@@ -1,34 +1,18 @@
 import type Stripe from "stripe";
 import { compose, type Handler, type Middleware } from "../http/compose.js";
-import type { RouteContext } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
-import { json } from "../http/response.js";
 import { assertSecretShape, secretList } from "../http/secrets.js";
 import { WEBHOOK_BODY_LIMIT } from "../security/body-limit.js";
 import { eventPayload } from "../security/event-payload.js";
 import { signature } from "../security/signature.js";
-import {
-  assertStripeClientOptions,
-  canCallStripe,
-  lazyStripeClient,
-  reportStripeMode,
-  type StripeClientOptions,
-  stripeMode,
-} from "../stripe/client.js";
-import { isThinEvent, parseStripeEvent, type StripeEventEnvelope, type StripeThinEvent } from "../stripe/event.js";
-import { createEventOrder } from "../stripe/event-order.js";
+import { timestampWindow } from "../security/timestamp-window.js";
+import { reportStripeMode, type StripeClientOptions, stripeMode } from "../stripe/client.js";
+import { parseStripeEvent } from "../stripe/event.js";
 import { stripeScheme } from "../stripe/signature.js";
 import type { WebhookDatabaseAdapter } from "./adapters.js";
-import {
-  assertFunction,
-  assertObject,
-  callHost,
-  routeLayers,
-  type WebhookHandlerContext,
-  type WebhookSecurityOptions,
-  webhookLayers,
-} from "./options.js";
-import { type StripeSync, syncEvent } from "./stripe-webhook-sync.js";
+import { assertObject, routeLayers, type WebhookHandlerContext, type WebhookSecurityOptions } from "./options.js";
+import { createStripeEventProcessor } from "./stripe-event-processing.js";
+import type { StripeSync } from "./stripe-webhook-sync.js";
 
 /** Every event type the installed `stripe` SDK knows. */
 export type StripeEventType = Stripe.Event["type"];
@@ -98,13 +82,6 @@ export interface WebhookRouteOptions extends WebhookDatabaseAdapter, WebhookSecu
   on?: StripeEventHandlers;
 }
 
-type AnyHandler = (data: unknown, ctx: WebhookHandlerContext<unknown>) => unknown;
-
-const ADAPTER_FUNCTIONS = ["findUserByCustomerId", "upsertSubscription", "updateSubscriptionStatus"] as const;
-
-/** Subscriptions whose newest applied event time is remembered in payload mode. */
-const EVENT_ORDER_MAX = 10_000;
-
 /**
  * `POST` route for Stripe webhooks: verifies the signature over the raw body, refuses replays,
  * deduplicates by event id, and keeps the host's subscription rows in sync. Unknown event types are
@@ -123,68 +100,25 @@ const EVENT_ORDER_MAX = 10_000;
  */
 export function createWebhookRoute(options: WebhookRouteOptions): Handler {
   assertObject(options, "createWebhookRoute options");
-  for (const name of ADAPTER_FUNCTIONS) assertFunction(options[name], name);
-  assertObject(options.stripe, "stripe");
+  // Adapter functions, `stripe`, `sync` and `on` are checked by the shared processing.
+  const processor = createStripeEventProcessor(options);
   assertSecretShape(options.stripe.webhookSecret, "stripe.webhookSecret");
-  assertStripeClientOptions(options.stripe, "stripe");
-  if (options.sync !== undefined && options.sync !== "refetch" && options.sync !== "payload") {
-    throw new TypeError('tollgate: sync must be "refetch" or "payload"');
-  }
-  const on = handlersOf(options.on);
   const { webhookSecret } = options.stripe;
   const secret = Array.isArray(webhookSecret) ? [...webhookSecret] : webhookSecret;
-  const stripe: StripeClientOptions = Object.freeze({
-    secretKey: options.stripe.secretKey,
-    client: options.stripe.client,
-  });
-  const sync: StripeSync = {
-    adapter: {
-      findUserByCustomerId: options.findUserByCustomerId,
-      upsertSubscription: options.upsertSubscription,
-      updateSubscriptionStatus: options.updateSubscriptionStatus,
-    },
-    mode: options.sync ?? (canCallStripe(stripe) ? "refetch" : "payload"),
-    client: lazyStripeClient(stripe),
-    order: createEventOrder(EVENT_ORDER_MAX),
-  };
+  const stripe: StripeClientOptions = { secretKey: options.stripe.secretKey, client: options.stripe.client };
   const layers = routeLayers(options, ["POST"], WEBHOOK_BODY_LIMIT);
   const keyMode = stripeMode(stripe.secretKey);
   // Right after the audit layer, so even a 405 is reported with the key's mode.
   if (keyMode !== undefined) layers.splice(1, 0, reportStripeMode(keyMode));
-  const { window, idempotency } = webhookLayers(options);
   layers.push(
-    configuration(secret, stripe, sync.mode),
+    configuration(secret, stripe, processor.sync.mode),
     signature({ scheme: stripeScheme, secret }),
-    window,
+    timestampWindow(options.timestampWindow),
     eventPayload({ parse: parseStripeEvent }),
+    // Claim → dispatch → complete/release: the same processing the reconcile sweep runs.
+    ...processor.layers,
   );
-  if (idempotency) layers.push(idempotency);
-
-  return compose(
-    layers,
-    async function dispatch(ctx: RouteContext) {
-      const event = ctx.state.event as StripeEventEnvelope | StripeThinEvent;
-      // A thin notification carries no snapshot to sync: it is your handler's, or acknowledged.
-      const outcome = isThinEvent(event) ? null : await syncEvent(ctx, event, sync);
-      const handler = on.get(event.type);
-      if (handler !== undefined) {
-        const context = handlerContext(ctx, event);
-        const data = isThinEvent(event) ? event : event.data.object;
-        await callHost(ctx, event.type, () => handler(data, context), "HANDLER_FAILED");
-      }
-      ctx.audit.outcome = handler !== undefined || outcome === "processed" ? "processed" : "ignored";
-      return json({ received: true });
-    },
-    { route: "stripe-webhook" },
-  );
-}
-
-/** A copy of the handler map (a Map, so an event type such as `constructor` finds nothing inherited). */
-function handlersOf(on: unknown): ReadonlyMap<string, AnyHandler> {
-  if (on === undefined) return new Map();
-  assertObject(on, "on");
-  for (const [type, handler] of Object.entries(on)) assertFunction(handler, `on["${type}"]`, true);
-  return new Map(Object.entries(on).filter((entry): entry is [string, AnyHandler] => entry[1] !== undefined));
+  return compose(layers, processor.dispatch, { route: "stripe-webhook" });
 }
 
 /** Per request, before the signature: a route that cannot work answers 500 whatever was sent. */
@@ -203,18 +137,5 @@ function configuration(
       });
     }
     return next();
-  };
-}
-
-function handlerContext(
-  ctx: RouteContext,
-  event: StripeEventEnvelope | StripeThinEvent,
-): WebhookHandlerContext<unknown> {
-  return {
-    eventId: event.id,
-    eventType: event.type,
-    requestId: ctx.requestId,
-    timestamp: new Date((ctx.state.signedAt ?? 0) * 1000),
-    event,
   };
 }

@@ -30,3 +30,15 @@ export interface RateLimitHit {
 export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<RateLimitHit>;
 }
+
+/**
+ * Where a reconcile sweep remembers how far it got, by name (`"stripe-reconcile:events"`,
+ * `"stripe-reconcile:subscriptions"`). Values are opaque strings; a store keeps the last one set.
+ * Implementations: memory (one instance), PostgreSQL and Redis (shared, survive restarts).
+ */
+export interface CursorStore {
+  /** The value last set under `name`, or null if none was. */
+  get(name: string): Promise<string | null>;
+  /** Replaces the value under `name`. */
+  set(name: string, value: string): Promise<void>;
+}

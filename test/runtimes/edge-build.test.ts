@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, type Options } from "tsup";
@@ -33,9 +33,19 @@ describe("the edge (Web) build", () => {
     expect(nodeDependenciesIn(web, ["node"])).toEqual({});
   });
 
-  it("while the Node build does use node:crypto (so the scan above can see one)", () => {
+  it("while the Node build does use node:crypto and node:http (so the scan above can see one)", () => {
     const found = Object.values(nodeDependenciesIn(join(web, "node"))).flat();
     expect(found).toContain("node:crypto");
+    expect(found).toContain("node:http");
+  });
+
+  it("the Stripe stand-in: the Web build says it needs Node; the Node build serves it with node:http", () => {
+    const needsNode = (dir: string, skip: string[] = []) =>
+      runtimeFiles(dir, skip).some((file) =>
+        readFileSync(join(dir, file), "utf8").includes("needs Node.js (node:http)"),
+      );
+    expect(needsNode(web, ["node"])).toBe(true);
+    expect(needsNode(join(web, "node"))).toBe(false);
   });
 });
 
