@@ -30,14 +30,16 @@ export function seedStripeRoute(adapter, webhookSecret) {
           const user = await adapter.findUserByCustomerId(subscription.customer);
           if (!user) break;
           const item = subscription.items.data[0];
+          // The same row tollgate's route writes, so both sides do the same database work.
           await adapter.upsertSubscription({
             id: subscription.id,
             userId: user.id,
+            stripeCustomerId: subscription.customer,
             status: subscription.status,
-            priceId: item?.price?.id ?? null,
-            currentPeriodEnd: new Date((item?.current_period_end ?? 0) * 1000),
+            priceId: item.price.id,
+            currentPeriodEnd: new Date(item.current_period_end * 1000),
             cancelAtPeriodEnd: subscription.cancel_at_period_end,
-            updatedAt: new Date(event.created * 1000),
+            eventCreatedAt: new Date(event.created * 1000),
           });
           break;
         }

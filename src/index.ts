@@ -21,6 +21,9 @@ export {
   type TollgateErrorOptions,
 } from "./http/errors.js";
 export type { TimestampWindowOptions } from "./http/time-window.js";
+export type { ReconcileOptions } from "./reconcile/options.js";
+export { type ReconcileRunOptions, reconcileStripe } from "./reconcile/reconcile-stripe.js";
+export type { ReconcileMode, ReconcileProgress, ReconcileSummary } from "./reconcile/summary.js";
 export type {
   CheckoutDatabaseAdapter,
   SubscriptionData,
@@ -44,6 +47,7 @@ export type {
   WebhookSecurityOptions,
 } from "./routes/options.js";
 export { createPortalRoute, type PortalRouteOptions } from "./routes/portal.js";
+export { createStripeReconcileRoute, type StripeReconcileRouteOptions } from "./routes/stripe-reconcile.js";
 export {
   createWebhookRoute,
   type StripeEventHandler,

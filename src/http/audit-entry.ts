@@ -8,6 +8,7 @@ export type RouteName =
   | "portal"
   | "stripe-webhook"
   | "clerk-webhook"
+  | "stripe-reconcile"
   | (string & {});
 
 /**

@@ -31,12 +31,19 @@ export function chain(
 ): (ctx: RouteContext) => Promise<Response> {
   return function run(ctx) {
     let called = -1;
-    async function dispatch(index: number): Promise<Response> {
-      if (index <= called) throw new Error("next() called more than once");
+    // Not async: each layer's own promise is handed on as is, so a request does not pay an extra
+    // promise and its microtask hops per layer. A synchronous throw still becomes a rejection.
+    function dispatch(index: number): Promise<Response> {
+      if (index <= called) return Promise.reject(new Error("next() called more than once"));
       called = index;
       const layer = middlewares[index];
       if (layer === undefined) return endpointResponse(endpoint, ctx);
-      return layer(ctx, () => dispatch(index + 1));
+      try {
+        const result = layer(ctx, () => dispatch(index + 1));
+        return result instanceof Promise ? result : Promise.resolve(result);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
     return dispatch(0);
   };

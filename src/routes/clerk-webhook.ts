@@ -87,7 +87,7 @@ export function createClerkWebhookRoute(options: ClerkWebhookRouteOptions): Hand
 }
 
 /** Puts the verified svix-id in the audit entry before the window check, so replays are traceable. */
-const recordSvixId: Middleware = async function recordSvixId(ctx, next) {
+const recordSvixId: Middleware = function recordSvixId(ctx, next) {
   const id = (ctx.state as { deliveryId?: string }).deliveryId;
   if (id !== undefined) {
     ctx.audit.svixId = id;

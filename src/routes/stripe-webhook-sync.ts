@@ -142,3 +142,22 @@ function ignore(ctx: RouteContext, syncStatus?: "no-user" | "stale" | "needs-api
   if (syncStatus === "no-user") ctx.audit.level = "warn";
   return "ignored";
 }
+
+/**
+ * Writes a subscription as Stripe's API returned it (the reconcile sweep's `subscriptions` mode):
+ * the same user lookup and mapping as the events, `eventCreatedAt` = when it was read.
+ */
+export async function syncSubscription(
+  ctx: RouteContext,
+  subscription: unknown,
+  sync: StripeSync,
+  readAt: Date,
+): Promise<SyncOutcome> {
+  const fields = readSubscription(subscription, "UPSTREAM_ERROR");
+  const user = await findUser(ctx, sync, idOf(fields.customer));
+  if (user === null) return ignore(ctx, "no-user");
+  const data = toSubscriptionData(fields, user.id, readAt);
+  await callHost(ctx, "upsertSubscription", () => sync.adapter.upsertSubscription(data), FAILED);
+  ctx.audit.syncStatus = "refetched";
+  return "processed";
+}

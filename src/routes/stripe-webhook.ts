@@ -129,12 +129,18 @@ function configuration(
 ): Middleware {
   const refetchWithoutApi =
     mode === "refetch" && stripe.client === undefined && stripeMode(stripe.secretKey) === undefined;
-  return async function configuration(_ctx, next) {
-    secretList(secret, "Stripe webhook secret");
+  return function configuration(_ctx, next) {
+    try {
+      secretList(secret, "Stripe webhook secret");
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (refetchWithoutApi) {
-      throw new TollgateError("CONFIGURATION_ERROR", {
-        cause: new Error('sync "refetch" needs a well-formed stripe.secretKey or a stripe.client'),
-      });
+      return Promise.reject(
+        new TollgateError("CONFIGURATION_ERROR", {
+          cause: new Error('sync "refetch" needs a well-formed stripe.secretKey or a stripe.client'),
+        }),
+      );
     }
     return next();
   };

@@ -13,10 +13,11 @@ export function allowMethods(methods: readonly string[]): Middleware {
   }
   const allowed = Object.freeze(methods.map((method) => method.toUpperCase()));
   const allowHeader = allowed.join(", ");
-  return async function allowMethods(ctx, next) {
+  // Not async: a layer that only checks hands on next()'s promise instead of wrapping it in another.
+  return function allowMethods(ctx, next) {
     if (!allowed.includes(ctx.method)) {
       ctx.responseHeaders.set("allow", allowHeader);
-      throw new TollgateError("METHOD_NOT_ALLOWED");
+      return Promise.reject(new TollgateError("METHOD_NOT_ALLOWED"));
     }
     return next();
   };

@@ -29,19 +29,28 @@ export interface EventPayloadOptions<E> {
 export function eventPayload<E>(options: EventPayloadOptions<E>): Middleware {
   if (typeof options?.parse !== "function") throw new TypeError("tollgate: eventPayload.parse must be a function");
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  return async function eventPayload(ctx, next) {
+  const { parse } = options;
+  function read(ctx: RouteContext): void {
     let value: unknown;
     try {
       value = JSON.parse(decoder.decode(ctx.rawBody ?? new Uint8Array(0)));
     } catch (error) {
       throw new TollgateError("INVALID_PAYLOAD", { message: "The webhook body is not JSON.", cause: error });
     }
-    const parsed = options.parse(value, ctx);
+    const parsed = parse(value, ctx);
     if (parsed === null) throw new TollgateError("INVALID_PAYLOAD");
     ctx.state.event = parsed.event;
     ctx.state.idempotencyKey = parsed.idempotencyKey;
     ctx.audit.eventType = parsed.type;
     ctx.audit.eventId = parsed.id;
+  }
+  // Not async: the parse is synchronous, so the layer hands on next()'s promise instead of wrapping it.
+  return function eventPayload(ctx, next) {
+    try {
+      read(ctx);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return next();
   };
 }

@@ -14,14 +14,19 @@ export type { TimestampWindowOptions } from "../http/time-window.js";
  */
 export function timestampWindow(options: TimestampWindowOptions = {}): Middleware {
   const window = resolveWindow(options);
-  return async function timestampWindow(ctx, next) {
+  // Not async: a layer that only checks hands on next()'s promise instead of wrapping it in another.
+  return function timestampWindow(ctx, next) {
     const signedAt = ctx.state.signedAt;
     if (signedAt === undefined) {
-      throw new TollgateError("CONFIGURATION_ERROR", {
-        cause: new Error("timestampWindow runs before a signature layer"),
-      });
+      return Promise.reject(
+        new TollgateError("CONFIGURATION_ERROR", { cause: new Error("timestampWindow runs before a signature layer") }),
+      );
     }
-    checkTimestamp(signedAt, window);
+    try {
+      checkTimestamp(signedAt, window);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return next();
   };
 }

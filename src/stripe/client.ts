@@ -97,7 +97,7 @@ export async function callStripe<T>(operation: string, call: () => Promise<T>): 
 
 /** Records whether the route runs on a test or a live key in each audit entry (405s included). */
 export function reportStripeMode(mode: "test" | "live"): Middleware {
-  return async function reportStripeMode(ctx, next) {
+  return function reportStripeMode(ctx, next) {
     ctx.audit.stripeMode = mode;
     return next();
   };

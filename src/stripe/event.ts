@@ -44,6 +44,29 @@ export function isThinEvent(event: StripeEventEnvelope | StripeThinEvent): event
 }
 
 /**
+ * The envelope check by hand: the same rules as `stripeEventEnvelope`, without a schema walk on every
+ * delivery. It may only accept what the schema accepts; whatever it refuses goes to the schema, which
+ * decides and says which field failed.
+ */
+export function isStripeEnvelope(value: unknown): value is StripeEventEnvelope {
+  if (!isPlainObject(value)) return false;
+  const { id, object, type, created, api_version: apiVersion, data } = value;
+  return (
+    typeof id === "string" &&
+    id.length > 0 &&
+    object === "event" &&
+    typeof type === "string" &&
+    type.length > 0 &&
+    typeof created === "number" &&
+    Number.isSafeInteger(created) &&
+    created >= 0 &&
+    (apiVersion === undefined || apiVersion === null || typeof apiVersion === "string") &&
+    isPlainObject(data) &&
+    isPlainObject(data.object)
+  );
+}
+
+/**
  * Parser for the `eventPayload` layer: the event itself (the value as received, not a copy), its
  * type and id, and the idempotency key `stripe:<event id>`; snapshot events (`"object": "event"`)
  * and thin notifications (`"object": "v2.core.event"`) alike. Null when the JSON is neither.
@@ -52,9 +75,11 @@ export function isThinEvent(event: StripeEventEnvelope | StripeThinEvent): event
  * eventPayload({ parse: parseStripeEvent })
  */
 export function parseStripeEvent(value: unknown): ParsedEvent<StripeEventEnvelope | StripeThinEvent> | null {
-  const thin = isPlainObject(value) && value.object === "v2.core.event";
-  const result = (thin ? stripeThinEventEnvelope : stripeEventEnvelope).safeParse(value);
-  if (!result.success) return null;
+  if (isPlainObject(value) && value.object === "v2.core.event") {
+    if (!stripeThinEventEnvelope.safeParse(value).success) return null;
+  } else if (!isStripeEnvelope(value) && !stripeEventEnvelope.safeParse(value).success) {
+    return null;
+  }
   // Handlers get the body exactly as Stripe sent it, so hand on the input rather than zod's copy.
   const event = value as StripeEventEnvelope | StripeThinEvent;
   return { event, type: event.type, id: event.id, idempotencyKey: `stripe:${event.id}` };
