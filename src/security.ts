@@ -33,6 +33,16 @@ export { layeredIdempotencyStore } from "./stores/layered.js";
 export { createMemoryCursorStore } from "./stores/memory-cursor.js";
 export { createMemoryIdempotencyStore, type MemoryStoreOptions } from "./stores/memory-idempotency.js";
 export { createMemoryRateLimitStore } from "./stores/memory-rate-limit.js";
+export { createPostgresCursorStore, type PostgresCursorStore } from "./stores/postgres-cursor.js";
+export { createPostgresIdempotencyStore, type PostgresIdempotencyStore } from "./stores/postgres-idempotency.js";
+export type {
+  PostgresStoreOptions,
+  SqlParameter,
+  SqlQuery,
+  SqlRow,
+} from "./stores/postgres-query.js";
+export { createPostgresRateLimitStore, type PostgresRateLimitStore } from "./stores/postgres-rate-limit.js";
+export { type PostgresStoreTables, postgresStoreSchema } from "./stores/postgres-schema.js";
 export {
   fromIoredis,
   fromNodeRedis,
@@ -42,6 +52,7 @@ export {
   type RedisLike,
   type UpstashLike,
 } from "./stores/redis-client.js";
+export { createRedisCursorStore } from "./stores/redis-cursor.js";
 export { createRedisIdempotencyStore, type RedisStoreOptions } from "./stores/redis-idempotency.js";
 export { createRedisRateLimitStore } from "./stores/redis-rate-limit.js";
 export type { ClaimResult, CursorStore, IdempotencyStore, RateLimitHit, RateLimitStore } from "./stores/types.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   createMemoryIdempotencyStore,
+  createRedisCursorStore,
   createRedisIdempotencyStore,
   createRedisRateLimitStore,
   fromIoredis,
@@ -9,7 +10,7 @@ import {
   layeredIdempotencyStore,
   type RedisLike,
 } from "../src/security.js";
-import { idempotencyStoreConformance, rateLimitStoreConformance } from "../src/testing.js";
+import { cursorStoreConformance, idempotencyStoreConformance, rateLimitStoreConformance } from "../src/testing.js";
 import { describeRedis, useRedis } from "./support/redis.js";
 
 describeRedis("Redis stores on a real server", () => {
@@ -30,6 +31,11 @@ describeRedis("Redis stores on a real server", () => {
     rateLimitStoreConformance(
       `redis via ${name}`,
       () => createRedisRateLimitStore(client(), { prefix: redis.prefix() }),
+      runner,
+    );
+    cursorStoreConformance(
+      `redis via ${name}`,
+      () => createRedisCursorStore(client(), { prefix: redis.prefix() }),
       runner,
     );
   }
@@ -74,6 +80,18 @@ describeRedis("Redis stores on a real server", () => {
       expect(await a.claim("k", 60_000)).toBe("in-flight");
     });
 
+    it("cursor stores on one prefix share cursors, whatever the client library", async () => {
+      const prefix = redis.prefix();
+      const a = createRedisCursorStore(fromIoredis(redis.ioredis), { prefix });
+      const b = createRedisCursorStore(fromNodeRedis(redis.nodeRedis), { prefix });
+      const c = createRedisCursorStore(fromUpstash(redis.upstash), { prefix });
+      await a.set("stripe:events", "1733000000");
+      expect([await b.get("stripe:events"), await c.get("stripe:events")]).toEqual(["1733000000", "1733000000"]);
+      expect(
+        await createRedisCursorStore(fromIoredis(redis.ioredis), { prefix: redis.prefix() }).get("stripe:events"),
+      ).toBe(null);
+    });
+
     it("different prefixes do not see each other", async () => {
       const a = createRedisIdempotencyStore(fromIoredis(redis.ioredis), { prefix: redis.prefix() });
       const b = createRedisIdempotencyStore(fromIoredis(redis.ioredis), { prefix: redis.prefix() });
@@ -109,8 +127,12 @@ describeRedis("Redis stores on a real server", () => {
         expect(await redis.ioredis.exists(`tollgate:idem:${key}`)).toBe(1);
         await createRedisRateLimitStore(fromIoredis(redis.ioredis)).hit(key, 60_000);
         expect(await redis.ioredis.exists(`tollgate:rl:${key}`)).toBe(1);
+        await createRedisCursorStore(fromIoredis(redis.ioredis)).set(key, "evt_1");
+        expect(await redis.ioredis.get(`tollgate:cursor:${key}`)).toBe("evt_1");
+        // Cursors do not expire: a sweep may run days apart.
+        expect(await redis.ioredis.pttl(`tollgate:cursor:${key}`)).toBe(-1);
       } finally {
-        await redis.ioredis.del(`tollgate:idem:${key}`, `tollgate:rl:${key}`);
+        await redis.ioredis.del(`tollgate:idem:${key}`, `tollgate:rl:${key}`, `tollgate:cursor:${key}`);
       }
     });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { fromIoredis, fromNodeRedis, fromUpstash, type RedisLike, redisScript } from "./redis-client.js";
+import { createRedisCursorStore } from "./redis-cursor.js";
 import { createRedisIdempotencyStore } from "./redis-idempotency.js";
 import { createRedisRateLimitStore } from "./redis-rate-limit.js";
 
@@ -138,6 +139,7 @@ describe("Redis stores without a server", () => {
   it.each([
     ["createRedisIdempotencyStore", createRedisIdempotencyStore],
     ["createRedisRateLimitStore", createRedisRateLimitStore],
+    ["createRedisCursorStore", createRedisCursorStore],
   ] as const)("%s refuses a client that is not adapted, and a prefix that is not a string", (name, create) => {
     expect(() => create({} as RedisLike)).toThrow(new RegExp(`${name} needs a client`));
     expect(() => create({ eval: async () => 0 }, { prefix: 1 as never })).toThrow("prefix must be a string");
@@ -189,5 +191,27 @@ describe("Redis stores without a server", () => {
     await expect(createRedisRateLimitStore({ eval: async () => "3" }).hit("ip", 1000)).rejects.toThrow(
       "unexpected reply",
     );
+  });
+
+  it.each([
+    ["a missing key (0)", 0, null],
+    ["a value behind v:", "v:1733000000", "1733000000"],
+    ["an empty value", "v:", ""],
+  ])("reads the cursor script's reply: %s", async (_, reply, value) => {
+    expect(await createRedisCursorStore({ eval: async () => reply }).get("c")).toBe(value);
+  });
+
+  it.each([["OK"], [1733000000], [null]])("refuses the cursor reply %j", async (reply) => {
+    await expect(createRedisCursorStore({ eval: async () => reply }).get("c")).rejects.toThrow("unexpected reply");
+  });
+
+  it("prefixes cursor keys and refuses a value that is not a string before any call", async () => {
+    const redis = { eval: vi.fn(async (_s: string, _k: string[], _a: string[]): Promise<unknown> => 1) };
+    const store = createRedisCursorStore(redis, { prefix: "app:" });
+    await store.set("stripe:events", "evt_1");
+    expect(redis.eval.mock.calls[0]?.slice(1)).toEqual([["app:stripe:events"], ["evt_1"]]);
+    await expect(store.set("stripe:events", 5 as never)).rejects.toThrow("a cursor value must be a string");
+    await expect(store.get("")).rejects.toThrow("a cursor name must be a non-empty string");
+    expect(redis.eval).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,3 +1,4 @@
+import { heldTokens } from "./held-tokens.js";
 import { pxArgument, type RedisLike, redisScript, resolvePrefix } from "./redis-client.js";
 import type { ClaimResult, IdempotencyStore } from "./types.js";
 
@@ -6,7 +7,7 @@ export interface RedisStoreOptions {
    * Prepended to every key this store writes, so several apps (or routes that must not share ids)
    * can use one Redis database. Stores with the same prefix on the same server share state: that is
    * what makes a duplicate delivered to another instance a duplicate.
-   * @default "tollgate:idem:" for idempotency, "tollgate:rl:" for rate limits
+   * @default "tollgate:idem:" for idempotency, "tollgate:rl:" for rate limits, "tollgate:cursor:" for cursors
    */
   prefix?: string;
 }
@@ -29,9 +30,6 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`);
 
 const CLAIM_RESULTS: readonly ClaimResult[] = ["claimed", "duplicate", "in-flight"];
-
-/** Claims this store instance holds; beyond it the oldest token is forgotten (its lease still expires). */
-const MAX_HELD = 10_000;
 
 /**
  * Idempotency store on Redis: every instance that uses the same server and prefix sees the same
@@ -60,30 +58,24 @@ export function createRedisIdempotencyStore(redis: RedisLike, options: RedisStor
   }
   const prefix = resolvePrefix(options.prefix, "tollgate:idem:");
   // The interface has no token parameter: the store remembers the token of each claim it holds.
-  const held = new Map<string, string>();
-  const hold = (key: string, token: string) => {
-    held.delete(key);
-    if (held.size >= MAX_HELD) held.delete(held.keys().next().value as string);
-    held.set(key, token);
-  };
+  const held = heldTokens();
   return {
     async claim(key, leaseMs) {
       const token = crypto.randomUUID();
       const reply = await CLAIM(redis, [prefix + key], [token, pxArgument(leaseMs, "leaseMs")]);
       const result = CLAIM_RESULTS[Number(reply)];
       if (result === undefined) throw new Error(`unexpected reply from the claim script: ${String(reply)}`);
-      if (result === "claimed") hold(key, token);
+      if (result === "claimed") held.hold(key, token);
       return result;
     },
     async complete(key, ttlMs) {
       const px = pxArgument(ttlMs, "ttlMs");
-      held.delete(key);
+      held.take(key);
       await COMPLETE(redis, [prefix + key], [px]);
     },
     async release(key) {
-      const token = held.get(key);
+      const token = held.take(key);
       if (token === undefined) return;
-      held.delete(key);
       await RELEASE(redis, [prefix + key], [token]);
     },
   };
