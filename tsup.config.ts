@@ -44,7 +44,8 @@ const nodeTwins = {
 
 export default defineConfig([
   // Web build (edge runtimes, browsers, Deno, Bun, Workers): Web Crypto only, no Node built-ins.
-  { ...shared, outDir: "dist", dts: true, clean: true },
+  // It also writes the declarations of `tollgate/react` (its own declaration pass would race this one's clean).
+  { ...shared, outDir: "dist", dts: { entry: { ...entry, react: "src/react.ts" } }, clean: true },
   // Node build, selected by the `node` export condition: node:crypto HMACs, the stand-in's HTTP server.
   {
     ...shared,
@@ -54,5 +55,20 @@ export default defineConfig([
     dts: false,
     clean: false,
     esbuildPlugins: [nodeTwins],
+  },
+  // `tollgate/react`, the client half: one file per format, React left to the app, and the
+  // `"use client"` directive kept on top (Rollup's tree-shaking pass would drop it).
+  {
+    entry: { react: "src/react.ts" },
+    format: ["esm", "cjs"],
+    target: "es2022",
+    platform: "browser",
+    outDir: "dist",
+    dts: false,
+    clean: false,
+    splitting: false,
+    treeshake: false,
+    sourcemap: true,
+    external: ["react", "react/jsx-runtime"],
   },
 ]);

@@ -7,7 +7,7 @@ export default defineConfig({
   // own (the e2e installs them) use the root's copy still, the one the tests' clients come from.
   resolve: { dedupe: ["drizzle-orm", "@prisma/client", "pg"] },
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
     // The slow suites run apart: `npm run test:runtimes` (workerd, Bun, Next.js edge), `npm run test:e2e` (the example apps).
     exclude: [...configDefaults.exclude, "test/runtimes/**/*.runtime.test.ts", "test/e2e/**"],
     environment: "node",

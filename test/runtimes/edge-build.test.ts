@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { build, type Options } from "tsup";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import config from "../../tsup.config.js";
-import { nodeDependencies, nodeDependenciesIn, runtimeFiles } from "./support/node-builtins.js";
+import { nodeDependencies, nodeDependenciesIn, runtimeFiles, specifiers } from "./support/node-builtins.js";
 
 // Builds the package with its own tsup config into a temporary folder, so the test checks the current
 // source whether or not dist/ exists or is stale, and never races another build writing dist/.
@@ -46,6 +46,35 @@ describe("the edge (Web) build", () => {
       );
     expect(needsNode(web, ["node"])).toBe(true);
     expect(needsNode(join(web, "node"))).toBe(false);
+  });
+});
+
+describe("tollgate/react stays apart from the server entries", () => {
+  const isReact = (specifier: string) => /^react(?:-dom)?(?:\/|$)/.test(specifier);
+  const read = (file: string) => readFileSync(join(web, file), "utf8");
+
+  it("no server file (every entry, chunk and the Node build; ESM and CJS) imports or requires React", () => {
+    const server = runtimeFiles(web).filter((file) => !/^react\.c?js$/.test(file));
+    expect(server).toEqual(expect.arrayContaining(["index.js", "index.cjs", "node/index.js", "node/node.cjs"]));
+    const found = server.flatMap((file) =>
+      specifiers(read(file))
+        .filter(isReact)
+        .map((spec) => `${file}: ${spec}`),
+    );
+    expect(found).toEqual([]);
+    expect(server.filter((file) => /use client|jsx-runtime/.test(read(file)))).toEqual([]);
+  });
+
+  it.each(["react.js", "react.cjs"])('%s starts with "use client" and needs nothing but React', (file) => {
+    const code = read(file);
+    expect(
+      code
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .slice(0, 2),
+    ).toContain('"use client";');
+    expect(code.indexOf('"use client"')).toBeLessThan(code.search(/\b(?:import|require)\b/));
+    expect([...new Set(specifiers(code))].sort()).toEqual(["react", "react/jsx-runtime"]);
   });
 });
 

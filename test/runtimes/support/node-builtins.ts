@@ -7,6 +7,11 @@ const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"'\n]
 // `Buffer` as a name of its own (not ArrayBuffer, not a property such as `.Buffer` or `xBuffer`).
 const BUFFER = /(?<![\w$.])Buffer(?![\w$])/;
 
+/** Every module specifier a piece of code imports, re-exports or requires (literal specifiers only). */
+export function specifiers(code: string): string[] {
+  return [...code.matchAll(SPECIFIER)].map((match) => match[1] ?? "");
+}
+
 /** True for `node:*` and every module Node ships (`crypto`, `fs/promises`, `buffer`, …). */
 export function isNodeBuiltin(specifier: string): boolean {
   if (specifier.startsWith("node:")) return true;
@@ -15,7 +20,7 @@ export function isNodeBuiltin(specifier: string): boolean {
 
 /** The Node built-ins a piece of code imports or requires (a literal specifier; `import(variable)` is not seen). */
 export function nodeImports(code: string): string[] {
-  return [...code.matchAll(SPECIFIER)].map((match) => match[1] ?? "").filter(isNodeBuiltin);
+  return specifiers(code).filter(isNodeBuiltin);
 }
 
 /**

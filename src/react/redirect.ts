@@ -1,0 +1,25 @@
+import { currentHref } from "./request.js";
+
+/**
+ * Whether the client may send the browser to `url`, a route's answer: only an `https:` URL
+ * (Stripe's hosted pages) or one on the page's own origin. `javascript:`, `data:`, plain `http:`
+ * elsewhere and anything unparsable are refused, so a compromised or misconfigured route cannot
+ * turn the button into an open redirect or a script.
+ */
+export function isSafeRedirect(url: unknown): url is string {
+  if (typeof url !== "string" || url === "") return false;
+  let target: URL;
+  let page: URL;
+  try {
+    page = new URL(currentHref());
+    target = new URL(url, page);
+  } catch {
+    return false;
+  }
+  return target.protocol === "https:" || target.origin === page.origin;
+}
+
+/** Follows a redirect the way a link would: `window.location.assign(url)`. */
+export function assignLocation(url: string): void {
+  window.location.assign(url);
+}
