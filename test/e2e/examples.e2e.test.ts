@@ -276,19 +276,28 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
           });
         }
         expect(
-          await rows("SELECT id, status, price_id, cancel_at_period_end, current_period_end FROM subscriptions"),
+          await rows(
+            "SELECT id, status, price_id, cancel_at_period_end, cancel_at, current_period_end FROM subscriptions",
+          ),
         ).toEqual([
           {
             id: "sub_e2e",
             status: "active",
             price_id: PRICE,
             cancel_at_period_end: true,
+            cancel_at: new Date(periodEnd * 1000),
             current_period_end: new Date(periodEnd * 1000),
           },
         ]);
         expect(await call("/api/subscription/status", { user: "grace@example.com" })).toEqual({
           status: 200,
-          body: { hasAccess: true, status: "active", currentPeriodEnd: new Date(periodEnd * 1000).toISOString() },
+          body: {
+            hasAccess: true,
+            status: "active",
+            currentPeriodEnd: new Date(periodEnd * 1000).toISOString(),
+            cancelAtPeriodEnd: true,
+            cancelAt: new Date(periodEnd * 1000).toISOString(),
+          },
         });
         // A checkout while subscribed is refused before Stripe is called.
         const before = stripe.requests.length;
