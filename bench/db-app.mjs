@@ -1,9 +1,9 @@
 // Both webhook routes of `npm run bench:db` over the Drizzle example's own database code (bundled by
 // bench/db.mjs with esbuild, packages external): tollgate's route as examples/nextjs-drizzle mounts it,
-// and the hand-written route doing the same writes.
+// with the package's durable PostgreSQL idempotency store, and the hand-written route doing the same writes.
 import { createWebhookRoute } from "tollgate";
+import { createPostgresIdempotencyStore } from "tollgate/security";
 import { createDatabase } from "../examples/nextjs-drizzle/lib/db/client";
-import { createDrizzleIdempotencyStore } from "../examples/nextjs-drizzle/lib/db/idempotency-store";
 import { subscriptionAdapter } from "../examples/nextjs-drizzle/lib/db/subscriptions";
 import { seedStripeRoute } from "./peers.mjs";
 
@@ -20,7 +20,10 @@ export function createInstance(url, webhookSecret) {
       sync: "payload",
       // Entries are built and handed to a sink, as in production, but not printed.
       audit: () => {},
-      idempotency: { store: createDrizzleIdempotencyStore(db), ttlMs: 3 * 24 * 60 * 60 * 1000 },
+      idempotency: {
+        store: createPostgresIdempotencyStore((text, params) => db.$client.query(text, params), { createTable: true }),
+        ttlMs: 3 * 24 * 60 * 60 * 1000,
+      },
     }),
     seed: seedStripeRoute(adapter, webhookSecret),
     close: () => db.$client.end(),

@@ -102,7 +102,7 @@ try {
     }
   }
   const { rows } = await setup.query(
-    "SELECT count(*)::int AS claims FROM webhook_events WHERE event_id LIKE 'stripe:%'",
+    "SELECT count(*)::int AS claims FROM tollgate_idempotency WHERE key LIKE 'stripe:%'",
   );
   await setup.end();
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

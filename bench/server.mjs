@@ -37,4 +37,11 @@ const mode = process.argv[2];
 const server = createServer(mode === "native" ? toNodeHandler(route) : bridge(route));
 server.keepAliveTimeout = 10_000;
 server.listen(0, "127.0.0.1", () => process.send?.({ port: server.address().port }));
-process.on("message", (message) => message === "stop" && server.close(() => process.exit(0)));
+process.on("message", (message) => {
+  if (message === "stop") server.close(() => process.exit(0));
+  // CPU time this server has used, in µs: under load, what bounds its req/s on a core of its own.
+  if (message === "cpu") {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpu: user + system });
+  }
+});

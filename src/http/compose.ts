@@ -1,6 +1,6 @@
 import type { RouteName } from "./audit-entry.js";
 import { createContext, type RequestSource, type RouteContext } from "./context.js";
-import { errorResponse, finalizeResponse, isResponse } from "./response.js";
+import { errorResponse, finalizeResponse, isResponse, toWebResponse } from "./response.js";
 
 /** Calls the rest of the chain and resolves to its response. */
 export type Next = () => Promise<Response>;
@@ -82,7 +82,8 @@ export function compose(middlewares: readonly Middleware[], endpoint: Endpoint, 
     }
     return finalizeResponse(ctx, response);
   }
-  const handler: Handler = (request) => serve(request);
+  // A Web caller gets a Web `Response`; the Node adapter (routeCore) takes tollgate's answers as they are.
+  const handler: Handler = async (request) => toWebResponse(await serve(request));
   Object.defineProperty(handler, ROUTE_CORE, { value: serve });
   return handler;
 }

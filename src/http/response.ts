@@ -1,4 +1,5 @@
 import type { RouteContext } from "./context.js";
+import { DeferredResponse } from "./deferred-response.js";
 import { toTollgateError } from "./errors.js";
 
 /** True for a `Response` (or a look-alike from another realm or polyfill): what every layer must resolve to. */
@@ -35,6 +36,22 @@ export function jsonTextOf(response: Response): string | undefined {
 }
 
 /**
+ * tollgate's own JSON answers: a `DeferredResponse` that passes for a `Response` and becomes one
+ * only when something needs it (a Web handler's caller, or a layer reading its body). `json()`,
+ * public, always builds the `Response`.
+ */
+export function answer(body: unknown, status = 200): Response {
+  return new DeferredResponse(JSON.stringify(body), status, {
+    "content-type": "application/json",
+  }) as unknown as Response;
+}
+
+/** The Web `Response` to hand a Web caller: a deferred answer is built here, once. */
+export function toWebResponse(response: Response): Response {
+  return response instanceof DeferredResponse ? response.toResponse() : response;
+}
+
+/**
  * Turns anything thrown into the contract's JSON error body. The cause of a 5xx is logged with the
  * request id; nothing but the code's safe message ever reaches the client.
  */
@@ -51,11 +68,16 @@ export function errorResponse(ctx: RouteContext, error: unknown): Response {
 /** Adds the context's response headers and `x-request-id`, copying the response if its headers are immutable. */
 export function finalizeResponse(ctx: RouteContext, response: Response): Response {
   let result = response;
-  try {
-    result.headers.set("x-request-id", ctx.requestId);
-  } catch {
-    result = new Response(response.body, response);
-    result.headers.set("x-request-id", ctx.requestId);
+  if (result instanceof DeferredResponse) {
+    // No `Headers` built unless a layer left response headers (CORS, rate limit, allow).
+    DeferredResponse.setHeader(result, "x-request-id", ctx.requestId);
+  } else {
+    try {
+      result.headers.set("x-request-id", ctx.requestId);
+    } catch {
+      result = new Response(response.body, response);
+      result.headers.set("x-request-id", ctx.requestId);
+    }
   }
   ctx.responseHeaders.forEach((value, name) => {
     if (name === "vary") result.headers.append(name, value);

@@ -3,6 +3,7 @@ import { concatBytes } from "../crypto/encoding.js";
 import type { Handler } from "../http/compose.js";
 import { routeCore } from "../http/compose.js";
 import type { HeaderReader, RequestSource } from "../http/context.js";
+import { DeferredResponse } from "../http/deferred-response.js";
 import { TollgateError } from "../http/errors.js";
 import { jsonTextOf } from "../http/response.js";
 
@@ -107,15 +108,27 @@ function nodeSource(req: IncomingMessage): RequestSource {
 }
 
 async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  // tollgate's own answer, which no layer turned into a Web Response: write it as it is.
+  const parts = response instanceof DeferredResponse ? DeferredResponse.parts(response) : undefined;
+  if (parts !== undefined) {
+    res.statusCode = parts.status;
+    if (parts.headers instanceof Headers) writeHeaders(res, parts.headers);
+    else for (const name in parts.headers) res.setHeader(name, parts.headers[name] as string);
+    return void res.end(parts.text);
+  }
   res.statusCode = response.status;
-  const cookies = response.headers.getSetCookie();
-  response.headers.forEach((value, name) => {
-    if (name !== "set-cookie") res.setHeader(name, value);
-  });
-  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  writeHeaders(res, response.headers);
   const text = jsonTextOf(response);
   if (text !== undefined) return void res.end(text);
   res.end(response.body === null ? undefined : new Uint8Array(await response.arrayBuffer()));
+}
+
+function writeHeaders(res: ServerResponse, headers: Headers): void {
+  const cookies = headers.getSetCookie();
+  headers.forEach((value, name) => {
+    if (name !== "set-cookie") res.setHeader(name, value);
+  });
+  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
 }
 
 /**

@@ -2,7 +2,7 @@ import { toHex } from "../crypto/encoding.js";
 import { compose, type Handler } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
-import { json } from "../http/response.js";
+import { answer } from "../http/response.js";
 import { JSON_BODY_LIMIT } from "../security/body-limit.js";
 import {
   assertStripeClientOptions,
@@ -133,7 +133,7 @@ export function createCheckoutRoute(options: CheckoutRouteOptions): Handler {
     if (typeof session.url !== "string")
       throw new TollgateError("UPSTREAM_ERROR", { cause: new Error("session has no url") });
     ctx.audit.outcome = "processed";
-    return json({ url: session.url });
+    return answer({ url: session.url });
   }
 
   return compose(layers, checkout, { route: "checkout" });

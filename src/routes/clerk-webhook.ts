@@ -10,7 +10,7 @@ import { svixScheme } from "../clerk/signature.js";
 import { compose, type Handler, type Middleware } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
-import { json } from "../http/response.js";
+import { answer } from "../http/response.js";
 import { assertSecretShape } from "../http/secrets.js";
 import { WEBHOOK_BODY_LIMIT } from "../security/body-limit.js";
 import { eventPayload } from "../security/event-payload.js";
@@ -102,7 +102,7 @@ async function dispatch(ctx: RouteContext, handlers: ReadonlyMap<string, AnyHand
   const handler = key === undefined ? handlers.get("*") : handlers.get(key);
   if (handler === undefined) {
     ctx.audit.outcome = "ignored";
-    return json({ received: true });
+    return answer({ received: true });
   }
   const schema = key === undefined ? undefined : dataSchemaOf(event.type);
   if (schema !== undefined && !schema.safeParse(event.data).success) {
@@ -118,7 +118,7 @@ async function dispatch(ctx: RouteContext, handlers: ReadonlyMap<string, AnyHand
   await callHost(ctx, key ?? "*", () => handler(event.data, context), "HANDLER_FAILED");
   ctx.audit.outcome = "processed";
   ctx.audit.syncStatus = "handled";
-  return json({ received: true });
+  return answer({ received: true });
 }
 
 function handlersOf(on: unknown): ReadonlyMap<string, AnyHandler> {

@@ -1,7 +1,7 @@
 import { compose, type Handler } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
-import { json } from "../http/response.js";
+import { answer } from "../http/response.js";
 import { JSON_BODY_LIMIT } from "../security/body-limit.js";
 import {
   assertStripeClientOptions,
@@ -69,7 +69,7 @@ export function createPortalRoute(options: PortalRouteOptions): Handler {
       stripeClient.billingPortal.sessions.create({ customer, return_url: stripe.returnUrl as string }),
     );
     ctx.audit.outcome = "processed";
-    return json({ url: session.url });
+    return answer({ url: session.url });
   }
 
   return compose(layers, portal, { route: "portal" });

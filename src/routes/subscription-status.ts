@@ -1,6 +1,6 @@
 import { compose, type Handler, type Middleware } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
-import { json } from "../http/response.js";
+import { answer } from "../http/response.js";
 import { JSON_BODY_LIMIT } from "../security/body-limit.js";
 import { type AuthResolver, resolveEmail } from "../validation/identity.js";
 import type { SubscriptionDatabaseAdapter, UserWithSubscription } from "./adapters.js";
@@ -77,7 +77,7 @@ export function createSubscriptionStatusRoute(options: SubscriptionStatusRouteOp
       if (ctx.audit.syncStatus === "confirmed") user = await read();
     }
     ctx.audit.outcome = "processed";
-    return json(statusBody(user?.subscription ?? null, allowed));
+    return answer(statusBody(user?.subscription ?? null, allowed));
   }
 
   return compose(layers, status, { route: "subscription-status" });

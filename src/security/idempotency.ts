@@ -1,7 +1,7 @@
 import type { Middleware } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
-import { json } from "../http/response.js";
+import { answer } from "../http/response.js";
 import { createMemoryIdempotencyStore } from "../stores/memory-idempotency.js";
 import type { IdempotencyStore } from "../stores/types.js";
 import { storeCall } from "../stores/with-timeout.js";
@@ -62,7 +62,7 @@ export function idempotency(options: IdempotencyOptions = {}): Middleware {
     const claim = await storeCall(() => store.claim(key, leaseMs));
     if (claim === "duplicate") {
       ctx.audit.outcome = "duplicate";
-      return json({ received: true, duplicate: true });
+      return answer({ received: true, duplicate: true });
     }
     if (claim === "in-flight") throw new TollgateError("EVENT_IN_FLIGHT");
     const leaseEnd = Date.now() + leaseMs;

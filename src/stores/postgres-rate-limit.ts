@@ -10,6 +10,9 @@ import {
 } from "./postgres-query.js";
 import type { RateLimitStore } from "./types.js";
 
+/** How long one estimate of the database clock's offset is used, in ms. */
+const OFFSET_MAX_AGE_MS = 300_000;
+
 /** A `RateLimitStore` on a PostgreSQL table, with the SQL of that table. */
 export interface PostgresRateLimitStore extends RateLimitStore {
   /** `CREATE TABLE IF NOT EXISTS …` and its index, for this store's table: put it in a migration. */
@@ -39,9 +42,9 @@ CREATE INDEX IF NOT EXISTS ${table.index("reset_at_idx")} ON ${table.sql} (reset
  * is one statement (start the key's window, count into it, or start the next one once it ended);
  * the row lock orders concurrent hits, so none is lost.
  *
- * Windows are measured on the database's clock (`now()`); `resetAt` is this instance's clock plus
- * the time the database says is left, so `Retry-After` is right even on an instance whose clock is
- * off. A failing query answers 503 `STORE_UNAVAILABLE` (fail closed).
+ * Windows are measured on the database's clock (`now()`); `resetAt` is the window's end translated
+ * to this instance's clock (the offset estimated from a round trip), so `Retry-After` is right even
+ * on an instance whose clock is off. A failing query answers 503 `STORE_UNAVAILABLE` (fail closed).
  *
  * @param query runs one statement: `(text, params) => pool.query(text, params)` for `pg`; see
  *   {@link SqlQuery} for postgres.js, Neon, Drizzle and Prisma
@@ -65,20 +68,29 @@ VALUES ($1::text, 1, now() + $2::float8 * interval '1 millisecond')
 ON CONFLICT (key) DO UPDATE SET
   count = CASE WHEN r.reset_at <= now() THEN 1 ELSE r.count + 1 END,
   reset_at = CASE WHEN r.reset_at <= now() THEN EXCLUDED.reset_at ELSE r.reset_at END
-RETURNING count::int AS count, (extract(epoch FROM reset_at - now()) * 1000)::float8 AS ms_left`;
+RETURNING count::int AS count, (extract(epoch FROM reset_at) * 1000)::float8 AS reset_ms,
+  (extract(epoch FROM now()) * 1000)::float8 AS now_ms`;
   const sweepSql = `WITH swept AS (DELETE FROM ${t} WHERE reset_at <= now() RETURNING 1) SELECT count(*)::int AS n FROM swept`;
 
+  // How far the database's clock is ahead of this instance's, estimated from one round trip and
+  // kept for a while: every hit of a window then reports the same resetAt (a fresh estimate per hit
+  // would move it by that hit's latency), and it is this instance's time, so Retry-After is right.
+  let offset: { ms: number; at: number } | undefined;
   return {
     schema,
     async hit(key, windowMs) {
       const window = milliseconds(windowMs, "windowMs");
+      const sent = Date.now();
       const [row] = rowsOf(await run(hitSql, [key, window]));
-      const count = Number(row?.count);
-      const left = Number(row?.ms_left);
-      if (!Number.isInteger(count) || !Number.isFinite(left)) {
+      const received = Date.now();
+      const [count, resetMs, nowMs] = [Number(row?.count), Number(row?.reset_ms), Number(row?.now_ms)];
+      if (!Number.isInteger(count) || !Number.isFinite(resetMs) || !Number.isFinite(nowMs)) {
         throw new Error(`unexpected reply from the rate-limit statement: ${JSON.stringify(row)}`);
       }
-      return { count, resetAt: Date.now() + Math.max(0, Math.round(left)) };
+      if (offset === undefined || received - offset.at > OFFSET_MAX_AGE_MS) {
+        offset = { ms: nowMs - (sent + received) / 2, at: received };
+      }
+      return { count, resetAt: Math.round(resetMs - offset.ms) };
     },
     async sweep() {
       const [row] = rowsOf(await run(sweepSql, []));

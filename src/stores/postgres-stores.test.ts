@@ -131,7 +131,10 @@ describe("PostgreSQL store query results", () => {
   it.each([
     ["claim", () => createPostgresIdempotencyStore(recording(() => [{ result: "maybe" }]).query).claim("k", 1)],
     ["claim", () => createPostgresIdempotencyStore(recording(() => []).query).claim("k", 1)],
-    ["hit", () => createPostgresRateLimitStore(recording(() => [{ count: "x", ms_left: 5 }]).query).hit("k", 1)],
+    [
+      "hit",
+      () => createPostgresRateLimitStore(recording(() => [{ count: "x", reset_ms: 5, now_ms: 0 }]).query).hit("k", 1),
+    ],
     ["hit", () => createPostgresRateLimitStore(recording(() => []).query).hit("k", 1)],
     ["get", () => createPostgresCursorStore(recording(() => [{ value: 5 }]).query).get("c")],
   ])("%s rejects on a row it cannot read", async (_, call) => {
@@ -154,6 +157,26 @@ describe("PostgreSQL store query results", () => {
       params: ["stripe:evt_1", first?.params[1]],
     });
     expect(calls).toHaveLength(3);
+  });
+});
+
+describe("rate-limit resetAt on an instance whose clock differs from the database's", () => {
+  it.each([
+    ["61 s ahead", 61_000],
+    ["61 s behind", -61_000],
+  ])("database %s: resetAt is the window's end on this instance's clock, the same for every hit", async (_, skew) => {
+    const windowEnd = Date.now() + skew + 60_000;
+    let hits = 0;
+    // The database's now() moves on between hits (latency, time passing); the window's end does not.
+    const { query } = recording(() => [{ count: ++hits, reset_ms: windowEnd, now_ms: Date.now() + skew + hits * 40 }]);
+    const store = createPostgresRateLimitStore(query);
+    const before = Date.now();
+    const results = [await store.hit("ip", 60_000), await store.hit("ip", 60_000), await store.hit("ip", 60_000)];
+    expect(results.map((r) => r.count)).toEqual([1, 2, 3]);
+    expect(new Set(results.map((r) => r.resetAt)).size).toBe(1);
+    const resetAt = results[0]?.resetAt as number;
+    expect(resetAt - before).toBeGreaterThanOrEqual(60_000 - 100);
+    expect(resetAt - before).toBeLessThanOrEqual(60_000 + 100);
   });
 });
 
@@ -183,7 +206,7 @@ describe("createTable", () => {
     let down = true;
     const { query, calls } = recording((text) => {
       if (down) throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
-      return text.startsWith("INSERT") ? [{ count: 1, ms_left: 500 }] : [];
+      return text.startsWith("INSERT") ? [{ count: 1, reset_ms: 1_000, now_ms: 0 }] : [];
     });
     const store = createPostgresRateLimitStore(query, { createTable: true });
     await expect(store.hit("ip", 1_000)).rejects.toThrow("ECONNREFUSED");
