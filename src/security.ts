@@ -11,9 +11,11 @@ export {
   type Middleware,
   type Next,
 } from "./http/compose.js";
-export { type CoreState, type RouteContext, sourceIpOf } from "./http/context.js";
+export type { CoreState, RouteContext } from "./http/context.js";
 export { isTollgateError, TollgateError } from "./http/errors.js";
+export type { ErrorInfo, ErrorReporter } from "./http/report-error.js";
 export { errorResponse, json } from "./http/response.js";
+export { addressGroup, type SourceIpOptions, sourceIpOf } from "./http/source-ip.js";
 export type { TimestampWindowOptions } from "./http/time-window.js";
 export { allowMethods } from "./security/allow-methods.js";
 export { type AuditOptions, audit, consoleAuditSink, type SecurityWarningOptions } from "./security/audit.js";
@@ -26,6 +28,7 @@ export {
 export { type CorsOptions, cors } from "./security/cors.js";
 export { type EventPayloadOptions, eventPayload, type ParsedEvent } from "./security/event-payload.js";
 export { type IdempotencyOptions, idempotency } from "./security/idempotency.js";
+export { noStore } from "./security/no-store.js";
 export { type RateLimitOptions, rateLimit } from "./security/rate-limit.js";
 export { type SignatureOptions, type SignatureScheme, type SignatureState, signature } from "./security/signature.js";
 export { timestampWindow } from "./security/timestamp-window.js";

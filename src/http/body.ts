@@ -1,30 +1,236 @@
 import { concatBytes } from "../crypto/encoding.js";
-import { TollgateError } from "./errors.js";
+import { isTollgateError, TollgateError } from "./errors.js";
 
-/** Reads a body stream into one byte array, giving up as soon as it exceeds `maxBytes`. */
-export async function readRequestBody(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > maxBytes) throw new TollgateError("PAYLOAD_TOO_LARGE");
-  if (request.body === null) return new Uint8Array(0);
-  if (declared !== null && /^\d+$/.test(declared)) {
-    // The length is declared and within the limit; the HTTP layer frames the body to it, so the
-    // native reader is safe and much cheaper than pulling chunks. Re-checked in case it lied.
-    const body = new Uint8Array(await request.arrayBuffer());
-    if (body.byteLength > maxBytes) throw new TollgateError("PAYLOAD_TOO_LARGE");
-    return body;
+/** How long a body may take to arrive when the route does not say: slow uploads hold memory and sockets. */
+export const BODY_TIMEOUT_MS = 10_000;
+
+/** The default limit of a body read before any `bodyLimit` layer said otherwise (the webhook limit). */
+export const DEFAULT_BODY_LIMIT = 1_048_576;
+
+/** The limits a `bodyLimit` layer announces to `compose` (attached under `BODY_SETTINGS`). */
+export interface BodySettings {
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+export const BODY_SETTINGS = Symbol.for("tollgate.body-settings");
+
+/** Checks a `bodyTimeoutMs` option: a positive integer number of milliseconds. */
+export function resolveBodyTimeout(value: unknown): number {
+  if (value === undefined) return BODY_TIMEOUT_MS;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new TypeError("tollgate: bodyTimeoutMs must be a positive integer number of milliseconds");
   }
-  const reader = request.body.getReader();
+  return value;
+}
+
+/** Where body bytes come from: a Web stream reader or a Node request. */
+export interface ChunkSource {
+  /** The next chunk, or null at the end. Rejects when the client goes away. */
+  read(): Promise<Uint8Array | null>;
+  /**
+   * Stop reading, but let the rest of the body go by unread (drain), so that the response can still
+   * reach the client: cancelling a body built over a socket destroys the socket.
+   */
+  discard(deadline: number): void;
+}
+
+/** The one bounded reader behind every body read of a request, whoever asks first. */
+export interface BodyTap {
+  /**
+   * The whole body, refusing more than `maxBytes` (413 `PAYLOAD_TOO_LARGE`, whatever
+   * `content-length` claims) and a body slower than the timeout (408 `REQUEST_TIMEOUT`).
+   */
+  read(maxBytes: number): Promise<Uint8Array>;
+  /** A stream over the same bytes, under the same limits, for a `Request` built before the read. */
+  stream(): ReadableStream<Uint8Array>;
+  /** The error the body failed with (413, 408, 400, 499), once it failed. */
+  readonly failure: TollgateError | undefined;
+}
+
+export interface BodyTapOptions {
+  /** The `content-length` header, if any. */
+  declared: string | null;
+  /** Limit of reads through `stream()` until `read(maxBytes)` sets one. @default DEFAULT_BODY_LIMIT */
+  maxBytes?: number;
+  /** @default BODY_TIMEOUT_MS */
+  timeoutMs?: number;
+}
+
+const ABORTED_MESSAGE = "The client closed the connection before the body arrived.";
+
+/** A client that went away mid-body: audited as 499, never logged with a stack. */
+export function clientAborted(): TollgateError {
+  return new TollgateError("CLIENT_ABORTED", { message: ABORTED_MESSAGE });
+}
+
+/**
+ * Records every chunk pulled from `source` with a running count, so the body is read once however
+ * many readers there are, and never more than the limit is held. `content-length` only ever refuses
+ * early; it never replaces the count.
+ */
+export function createBodyTap(source: ChunkSource | null, options: BodyTapOptions): BodyTap {
+  const declaredLength = options.declared !== null && /^\d+$/.test(options.declared) ? Number(options.declared) : null;
+  const timeoutMs = options.timeoutMs ?? BODY_TIMEOUT_MS;
+  let limit = options.maxBytes ?? DEFAULT_BODY_LIMIT;
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new TollgateError("PAYLOAD_TOO_LARGE");
+  let done = source === null;
+  let failure: TollgateError | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let expire: ((error: TollgateError) => void) | undefined;
+  let expired: Promise<never> | undefined;
+  let inFlight: Promise<void> | undefined;
+  let started = false;
+
+  function fail(error: TollgateError): never {
+    if (failure === undefined) {
+      failure = error;
+      stopTimer();
+      // A client that went away has nothing left to drain; an oversized body does. A body never
+      // started is left alone (the server discards it after the response).
+      if (started && source !== null && error.code !== "CLIENT_ABORTED") source.discard(Date.now() + timeoutMs);
     }
-    chunks.push(value);
+    throw failure;
   }
-  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks);
+
+  function stopTimer(): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+  }
+
+  function startTimer(): Promise<never> {
+    if (expired === undefined) {
+      expired = new Promise<never>((_, reject) => {
+        expire = reject;
+      });
+      expired.catch(() => {});
+      timer = setTimeout(() => expire?.(new TollgateError("REQUEST_TIMEOUT")), timeoutMs);
+      (timer as { unref?: () => void }).unref?.();
+    }
+    return expired;
+  }
+
+  // Pulls one chunk into `chunks`; concurrent callers share the pull in progress.
+  function pull(): Promise<void> {
+    inFlight ??= pullOne().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  }
+
+  async function pullOne(): Promise<void> {
+    if (failure !== undefined) throw failure;
+    if (done) return;
+    started = true;
+    const timeout = startTimer();
+    let chunk: Uint8Array | null;
+    try {
+      chunk = await Promise.race([(source as ChunkSource).read(), timeout]);
+    } catch (error) {
+      fail(isTollgateError(error) ? error : clientAborted());
+    }
+    if (chunk === null) {
+      done = true;
+      stopTimer();
+      return;
+    }
+    total += chunk.byteLength;
+    if (total > limit) fail(new TollgateError("PAYLOAD_TOO_LARGE"));
+    if (declaredLength !== null && total > declaredLength) {
+      fail(
+        new TollgateError("VALIDATION_ERROR", {
+          message: "The request body is longer than its content-length.",
+          details: { body: ["The body is longer than its declared content-length."] },
+        }),
+      );
+    }
+    chunks.push(chunk);
+  }
+
+  return {
+    get failure() {
+      return failure;
+    },
+    async read(maxBytes) {
+      if (failure !== undefined) throw failure;
+      limit = maxBytes;
+      if (declaredLength !== null && declaredLength > maxBytes) fail(new TollgateError("PAYLOAD_TOO_LARGE"));
+      if (total > maxBytes) fail(new TollgateError("PAYLOAD_TOO_LARGE"));
+      while (!done) await pull();
+      if (chunks.length === 1) return chunks[0] as Uint8Array;
+      const whole = concatBytes(chunks);
+      chunks.length = 0;
+      chunks.push(whole);
+      return whole;
+    },
+    stream() {
+      let index = 0;
+      return new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          try {
+            while (index >= chunks.length && !done) await pull();
+          } catch (error) {
+            controller.error(error);
+            return;
+          }
+          const chunk = chunks[index];
+          if (chunk === undefined) controller.close();
+          else {
+            index += 1;
+            controller.enqueue(chunk);
+          }
+        },
+      });
+    },
+  };
+}
+
+/** A `ChunkSource` over a Web body stream; an oversized body is drained (until `deadline`), not cancelled. */
+export function webChunkSource(body: ReadableStream<Uint8Array>): ChunkSource {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return {
+    async read() {
+      reader ??= body.getReader();
+      const { done, value } = await reader.read();
+      return done ? null : value;
+    },
+    discard(deadline) {
+      if (reader === undefined) return;
+      const draining = reader;
+      void (async () => {
+        try {
+          while (!(await draining.read()).done) {
+            if (Date.now() > deadline) {
+              await draining.cancel();
+              return;
+            }
+          }
+        } catch {
+          // The client went away while draining: nothing left to do.
+        }
+      })();
+    },
+  };
+}
+
+/**
+ * Reads a Web request's body into one byte array with a running count: more than `maxBytes` → 413
+ * `PAYLOAD_TOO_LARGE` (whatever `content-length` says), slower than `timeoutMs` → 408
+ * `REQUEST_TIMEOUT`, a client that goes away → 499 `CLIENT_ABORTED`.
+ *
+ * @example
+ * const bytes = await readRequestBody(request, 64 * 1024, { timeoutMs: 5_000 });
+ */
+export function readRequestBody(
+  request: Request,
+  maxBytes: number,
+  options: { timeoutMs?: number } = {},
+): Promise<Uint8Array> {
+  const tap = createBodyTap(request.body === null ? null : webChunkSource(request.body), {
+    declared: request.headers.get("content-length"),
+    maxBytes,
+    timeoutMs: options.timeoutMs,
+  });
+  return tap.read(maxBytes);
 }

@@ -1,6 +1,9 @@
 import type { RouteName } from "./audit-entry.js";
-import { createContext, type RequestSource, type RouteContext } from "./context.js";
+import { BODY_SETTINGS, type BodySettings } from "./body.js";
+import { type ContextOptions, createContext, type RequestSource, type RouteContext } from "./context.js";
+import { assertErrorReporter, type ErrorReporter } from "./report-error.js";
 import { errorResponse, finalizeResponse, isResponse, toWebResponse } from "./response.js";
+import { resolveSourceIpOptions, type SourceIpOptions } from "./source-ip.js";
 
 /** Calls the rest of the chain and resolves to its response. */
 export type Next = () => Promise<Response>;
@@ -19,9 +22,15 @@ export type Endpoint<S extends object = any> = (ctx: RouteContext<S>) => Respons
 /** A Web-standard route handler: it never throws and never rejects. */
 export type Handler = (request: Request) => Promise<Response>;
 
-export interface ComposeOptions {
+export interface ComposeOptions extends SourceIpOptions {
   /** Route name used in audit entries. @default "custom" */
   route?: RouteName;
+  /**
+   * Receives the cause of every 5xx answer with `{ requestId, route, code }`; when set, the library
+   * writes nothing to the console for those failures (the audit sink aside).
+   * @default one `console.error` line per failure
+   */
+  onError?: ErrorReporter;
 }
 
 /** Runs `middlewares` in order around `endpoint` for one context (the onion without the boundary). */
@@ -71,8 +80,9 @@ async function endpointResponse(endpoint: Endpoint, ctx: RouteContext): Promise<
 export function compose(middlewares: readonly Middleware[], endpoint: Endpoint, options: ComposeOptions = {}): Handler {
   const run = chain(middlewares, endpoint);
   const route = options.route ?? "custom";
+  const context = contextOptions(middlewares, options);
   async function serve(input: Request | RequestSource): Promise<Response> {
-    const ctx = createContext(input, route);
+    const ctx = createContext(input, route, context);
     let response: Response;
     try {
       response = await run(ctx);
@@ -89,6 +99,22 @@ export function compose(middlewares: readonly Middleware[], endpoint: Endpoint, 
 }
 
 const ROUTE_CORE = Symbol.for("tollgate.route-core");
+
+// The body settings come from the route's `bodyLimit` layer, so that a body read through
+// `ctx.request` before that layer runs (a rate-limit key, an auth resolver) is bounded the same way.
+function contextOptions(middlewares: readonly Middleware[], options: ComposeOptions): ContextOptions {
+  if (typeof options !== "object" || options === null)
+    throw new TypeError("tollgate: compose options must be an object");
+  const body = middlewares
+    .map((layer) => (layer as Middleware & { [BODY_SETTINGS]?: BodySettings })[BODY_SETTINGS])
+    .find((settings) => settings !== undefined);
+  return Object.freeze({
+    ...resolveSourceIpOptions(options),
+    onError: assertErrorReporter(options.onError),
+    maxBodyBytes: body?.maxBytes,
+    bodyTimeoutMs: body?.timeoutMs,
+  });
+}
 
 /**
  * The same route, fed from a non-Web source (the Node adapter), so the hot path need not build a

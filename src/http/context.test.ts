@@ -1,40 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createContext, sourceIpOf } from "./context.js";
+import { createContext } from "./context.js";
 
 afterEach(() => vi.useRealTimers());
-
-describe("sourceIpOf", () => {
-  it.each([
-    ["the first hop of x-forwarded-for", { "x-forwarded-for": "203.0.113.5, 10.0.0.1, 10.0.0.2" }, "203.0.113.5"],
-    ["x-forwarded-for, trimmed", { "x-forwarded-for": "  203.0.113.5 ,10.0.0.1" }, "203.0.113.5"],
-    [
-      "x-forwarded-for over x-real-ip and cf-connecting-ip",
-      { "x-forwarded-for": "203.0.113.5", "x-real-ip": "198.51.100.2", "cf-connecting-ip": "198.51.100.3" },
-      "203.0.113.5",
-    ],
-    [
-      "x-real-ip over cf-connecting-ip",
-      { "x-real-ip": "198.51.100.2", "cf-connecting-ip": "198.51.100.3" },
-      "198.51.100.2",
-    ],
-    ["cf-connecting-ip last", { "cf-connecting-ip": "198.51.100.3" }, "198.51.100.3"],
-    ["x-real-ip when x-forwarded-for is empty", { "x-forwarded-for": "", "x-real-ip": "198.51.100.2" }, "198.51.100.2"],
-    [
-      "x-real-ip when the first hop is blank",
-      { "x-forwarded-for": " , 10.0.0.1", "x-real-ip": "198.51.100.2" },
-      "198.51.100.2",
-    ],
-    [
-      "cf-connecting-ip when x-real-ip is blank",
-      { "x-real-ip": " ", "cf-connecting-ip": "198.51.100.3" },
-      "198.51.100.3",
-    ],
-    ["an IPv6 address", { "x-forwarded-for": "2001:db8::1, 10.0.0.1" }, "2001:db8::1"],
-    ["null without any of them", {}, null],
-  ])("reads %s", (_case, headers, ip) => {
-    expect(sourceIpOf(new Headers(headers))).toBe(ip);
-  });
-});
 
 describe("createContext", () => {
   it("starts the audit record with what the request says, at the faked time", () => {

@@ -56,7 +56,7 @@ const source = (): RequestSource => ({
   method: "POST",
   url: "http://127.0.0.1/x",
   headers: new Headers(),
-  readBody: async () => new Uint8Array(0),
+  body: () => null,
   toRequest: () => new Request("http://127.0.0.1/x", { method: "POST" }),
 });
 const setsHeader: Middleware = async (_ctx, next) => {

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   EVENT_IN_FLIGHT: 409,
   ALREADY_SUBSCRIBED: 409,
   PAYLOAD_TOO_LARGE: 413,
+  REQUEST_TIMEOUT: 408,
+  CLIENT_ABORTED: 499,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   CONFIGURATION_ERROR: 500,
@@ -42,6 +44,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   EVENT_IN_FLIGHT: "This event is being processed by another request; retry later.",
   ALREADY_SUBSCRIBED: "This account already has an active subscription.",
   PAYLOAD_TOO_LARGE: "The request body is too large.",
+  REQUEST_TIMEOUT: "The request body did not arrive in time.",
+  CLIENT_ABORTED: "The client closed the connection before the body arrived.",
   UNSUPPORTED_MEDIA_TYPE: "The request body must be application/json.",
   RATE_LIMITED: "Too many requests; retry later.",
   CONFIGURATION_ERROR: "The server is not configured correctly.",
@@ -98,7 +102,16 @@ export function isTollgateError(error: unknown): error is TollgateError {
   );
 }
 
-/** The `TollgateError` an arbitrary thrown value stands for: itself, or `INTERNAL_ERROR` wrapping it. */
+/** What the body reader answers with; they win over whatever host code made of them. */
+const BODY_FAILURES: ReadonlySet<string> = new Set(["PAYLOAD_TOO_LARGE", "REQUEST_TIMEOUT", "CLIENT_ABORTED"]);
+
+/**
+ * The `TollgateError` an arbitrary thrown value stands for: itself, or `INTERNAL_ERROR` wrapping it.
+ * A body failure that host code (an `auth` resolver reading `ctx.request`) let through, even wrapped,
+ * keeps its own code: an oversized upload is a 413, not a 500.
+ */
 export function toTollgateError(error: unknown): TollgateError {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (isTollgateError(cause) && BODY_FAILURES.has(cause.code)) return cause;
   return isTollgateError(error) ? error : new TollgateError("INTERNAL_ERROR", { cause: error });
 }

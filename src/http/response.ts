@@ -1,6 +1,7 @@
 import type { RouteContext } from "./context.js";
 import { DeferredResponse } from "./deferred-response.js";
 import { toTollgateError } from "./errors.js";
+import { reportError } from "./report-error.js";
 
 /** True for a `Response` (or a look-alike from another realm or polyfill): what every layer must resolve to. */
 export function isResponse(value: unknown): value is Response {
@@ -52,14 +53,13 @@ export function toWebResponse(response: Response): Response {
 }
 
 /**
- * Turns anything thrown into the contract's JSON error body. The cause of a 5xx is logged with the
- * request id; nothing but the code's safe message ever reaches the client.
+ * Turns anything thrown into the contract's JSON error body. The cause of a 5xx goes to the route's
+ * `onError` (else one console line with the request id); nothing but the code's safe message ever
+ * reaches the client.
  */
 export function errorResponse(ctx: RouteContext, error: unknown): Response {
   const failure = toTollgateError(error);
-  if (failure.status >= 500) {
-    console.error(`[tollgate] ${failure.code} requestId=${ctx.requestId}`, failure.cause ?? "");
-  }
+  if (failure.status >= 500) reportError(ctx, failure.cause !== undefined ? failure.cause : failure, failure.code);
   const body: Record<string, unknown> = { error: failure.message, code: failure.code, requestId: ctx.requestId };
   if (failure.code === "VALIDATION_ERROR" && failure.details) body.details = failure.details;
   return json(body, failure.status);

@@ -1,11 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { concatBytes } from "../crypto/encoding.js";
 import type { Handler } from "../http/compose.js";
 import { routeCore } from "../http/compose.js";
 import type { HeaderReader, RequestSource } from "../http/context.js";
 import { DeferredResponse } from "../http/deferred-response.js";
-import { TollgateError } from "../http/errors.js";
 import { jsonTextOf } from "../http/response.js";
+import { nodeBody } from "./node-body.js";
 
 /** A Node `(req, res)` listener, as node:http, Express and Connect-style servers call it. */
 export type NodeHandler = (
@@ -28,86 +27,71 @@ function toWebHeaders(headers: IncomingHttpHeaders): Headers {
   const result = new Headers();
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || name.startsWith(":")) continue;
-    if (Array.isArray(value)) for (const item of value) result.append(name, item);
-    else result.set(name, value);
+    try {
+      if (Array.isArray(value)) for (const item of value) result.append(name, item);
+      else result.set(name, value);
+    } catch {
+      // A header value Node accepted but the Fetch API refuses: layers read headers through `ctx.headers`.
+    }
   }
   return result;
 }
 
-/** Reads the request stream once, stopping as soon as it exceeds `maxBytes`. */
-function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(req.headers["content-length"]);
-  if (declared > maxBytes) return Promise.reject(new TollgateError("PAYLOAD_TOO_LARGE"));
-  return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const onData = (chunk: Uint8Array) => {
-      total += chunk.length;
-      if (total > maxBytes) {
-        cleanup();
-        req.resume();
-        reject(new TollgateError("PAYLOAD_TOO_LARGE"));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const cleanup = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-  });
-}
+// A host name, IPv4 or bracketed IPv6 address, with an optional port: nothing that could start a
+// path, a query or userinfo.
+const HOST =
+  /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
-/** Body already consumed by a framework body parser as raw bytes (`express.raw()`), if any. */
-function preParsedBody(req: IncomingMessage): Uint8Array | undefined {
-  const body = (req as IncomingMessage & { body?: unknown }).body;
-  return body instanceof Uint8Array ? body : undefined;
+/**
+ * The absolute URL of a Node request, built from the request line: the path and query are
+ * `req.url`'s (an absolute-form target keeps only its path and query); the `Host` header only
+ * names the origin, and one that is not a plain host[:port] is replaced by `localhost`.
+ */
+export function requestUrl(req: IncomingMessage): string {
+  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+  const host = req.headers.host;
+  const origin = `${encrypted ? "https" : "http"}://${typeof host === "string" && HOST.test(host) ? host : "localhost"}`;
+  let target = req.url ?? "/";
+  if (!target.startsWith("/")) {
+    try {
+      const absolute = new URL(target);
+      target = `${absolute.pathname}${absolute.search}`;
+    } catch {
+      target = "/";
+    }
+  }
+  try {
+    return new URL(`${origin}${target}`).href;
+  } catch {
+    return `${origin}/`;
+  }
 }
 
 function nodeSource(req: IncomingMessage): RequestSource {
   const method = (req.method ?? "GET").toUpperCase();
-  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
-  const url = `${encrypted ? "https" : "http"}://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
-  let bytes = preParsedBody(req);
-  let request: Request | undefined;
+  const url = requestUrl(req);
   return {
     method,
     url,
     headers: headerReader(req.headers),
-    async readBody(maxBytes) {
-      if (bytes === undefined) {
-        bytes = request?.body ? new Uint8Array(await request.arrayBuffer()) : await readNodeBody(req, maxBytes);
-      }
-      if (bytes.length > maxBytes) throw new TollgateError("PAYLOAD_TOO_LARGE");
-      return bytes;
-    },
-    toRequest() {
-      const hasBody = method !== "GET" && method !== "HEAD";
-      const body = !hasBody ? undefined : (bytes ?? (req as unknown as AsyncIterable<Uint8Array>));
-      request = new Request(url, {
+    remoteAddress: req.socket?.remoteAddress ?? null,
+    body: () => nodeBody(req),
+    toRequest: (body) =>
+      new Request(url, {
         method,
         headers: toWebHeaders(req.headers),
-        body: body as BodyInit,
+        body: body ?? undefined,
         duplex: "half",
-      } as RequestInit);
-      return request;
-    },
+      } as RequestInit),
   };
 }
 
 async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  // 499: the client is gone; there is nobody to answer.
+  if (response.status === 499 || res.destroyed) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
   // tollgate's own answer, which no layer turned into a Web Response: write it as it is.
   const parts = response instanceof DeferredResponse ? DeferredResponse.parts(response) : undefined;
   if (parts !== undefined) {
@@ -135,15 +119,19 @@ function writeHeaders(res: ServerResponse, headers: Headers): void {
  * Adapts a tollgate route to a Node `(req, res)` listener for node:http, Express, Fastify's raw
  * server or Connect. Routes read the socket directly: no Web `Request` is built unless a layer
  * (such as your `auth` resolver) asks for one, and the behaviour and error contract are the same.
- * Mount it before any JSON body parser: signatures are checked against the raw bytes
- * (`express.raw({ type: "*\/*" })` is accepted).
+ * The socket's address is the source IP when no trusted proxy header names one.
+ *
+ * Mount it before any body parser: signatures are checked against the raw bytes
+ * (`express.raw({ type: "*\/*" })` is accepted). A body a parser such as `express.json()` already
+ * consumed answers 500 `CONFIGURATION_ERROR` at once, with a logged cause saying so. The returned
+ * promise never rejects.
  *
  * @example
  * import { createServer } from "node:http";
  * import { toNodeHandler } from "tollgate/node";
  * createServer(toNodeHandler(createWebhookRoute({ … }))).listen(3000);
  *
- * // Express
+ * // Express: before app.use(express.json())
  * app.post("/api/webhooks/stripe", toNodeHandler(stripeWebhook));
  */
 export function toNodeHandler(route: Handler): NodeHandler {
@@ -152,12 +140,36 @@ export function toNodeHandler(route: Handler): NodeHandler {
   return async function nodeHandler(req, res, next) {
     try {
       const source = nodeSource(req);
-      const response = core ? await core(source) : await route(source.toRequest());
+      const response = core ? await core(source) : await route(plainRequest(source));
       await writeResponse(res, response);
     } catch (error) {
-      if (next) return next(error);
-      if (!res.headersSent) res.statusCode = 500;
-      res.end();
+      try {
+        if (next) return next(error);
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      } catch {
+        res.destroy();
+      }
     }
   };
+}
+
+// A handler not made by `compose` reads the request itself: give it the body through the same
+// bounded reader.
+function plainRequest(source: RequestSource): Request {
+  const body = source.body();
+  if (body === null) return source.toRequest(null);
+  if (body instanceof Uint8Array) return source.toRequest(body as BodyInit);
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await body.read();
+        if (chunk === null) controller.close();
+        else controller.enqueue(chunk);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+  });
+  return source.toRequest(stream);
 }

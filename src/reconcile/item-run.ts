@@ -1,6 +1,7 @@
 import type { AuditSink } from "../http/audit-entry.js";
 import { chain, type Endpoint, type Middleware } from "../http/compose.js";
 import { createContext, type RequestSource, type RouteContext } from "../http/context.js";
+import type { ErrorReporter } from "../http/report-error.js";
 import { audit, type SecurityWarningOptions } from "../security/audit.js";
 import type { ItemOutcome } from "./summary.js";
 
@@ -16,7 +17,7 @@ function itemSource(url: string): RequestSource {
     method: "POST",
     url,
     headers: NO_HEADERS,
-    readBody: async () => new Uint8Array(0),
+    body: () => null,
     toRequest: () => new Request(url, { method: "POST" }),
   };
 }
@@ -25,14 +26,14 @@ function itemSource(url: string): RequestSource {
 export type ItemRunner = (prepare: (ctx: RouteContext) => void) => Promise<ItemOutcome>;
 
 export function itemRunner(
-  options: { audit?: AuditSink | false; securityWarning?: SecurityWarningOptions },
+  options: { audit?: AuditSink | false; securityWarning?: SecurityWarningOptions; onError?: ErrorReporter },
   layers: readonly Middleware[],
   endpoint: Endpoint,
   url: string,
 ): ItemRunner {
   const run = chain([audit({ sink: options.audit, securityWarning: options.securityWarning }), ...layers], endpoint);
   return async (prepare) => {
-    const ctx = createContext(itemSource(url), RECONCILE_ROUTE);
+    const ctx = createContext(itemSource(url), RECONCILE_ROUTE, { onError: options.onError });
     prepare(ctx);
     // The audit layer turns anything thrown into the error response (and logs a 5xx cause).
     const response = await run(ctx);

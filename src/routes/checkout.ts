@@ -1,4 +1,3 @@
-import { toHex } from "../crypto/encoding.js";
 import { compose, type Handler } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
@@ -17,8 +16,15 @@ import { validateCallbackUrl, withCallbackUrl } from "../validation/callback-url
 import { type AuthResolver, resolveEmail } from "../validation/identity.js";
 import { jsonObjectBody } from "../validation/json-body.js";
 import type { CheckoutDatabaseAdapter, SubscriptionDatabaseAdapter, User } from "./adapters.js";
-import { ensureStripeCustomer } from "./customer.js";
-import { assertFunction, assertObject, callHost, type RouteSecurityOptions, routeLayers } from "./options.js";
+import { ensureStripeCustomer, idempotencyHash } from "./customer.js";
+import {
+  assertFunction,
+  assertObject,
+  callHost,
+  type RouteSecurityOptions,
+  routeLayers,
+  routeOptions,
+} from "./options.js";
 
 export interface CheckoutStripeOptions extends StripeClientOptions {
   /** The recurring price to subscribe to (`price_…`). Missing → 500 `CONFIGURATION_ERROR` per request. */
@@ -32,6 +38,15 @@ export interface CheckoutStripeOptions extends StripeClientOptions {
    * @default the origin of `successUrl`
    */
   allowedCallbackOrigins?: string[];
+  /**
+   * Prefix of the Stripe idempotency keys this route sends (customer and Checkout Session), so
+   * that two apps or databases on one Stripe account that reuse user ids (serial ids, a reset dev
+   * database) never share a key, and so never a customer or a session. The keys also bind the
+   * user's email, the customer and (when the adapter returns it) the user's `createdAt`. Set it per
+   * database when several databases share one app URL (e.g. preview deployments).
+   * @default the origin of `successUrl`
+   */
+  idempotencyNamespace?: string;
 }
 
 export interface CheckoutRouteOptions extends CheckoutDatabaseAdapter, RouteSecurityOptions {
@@ -45,12 +60,6 @@ export interface CheckoutRouteOptions extends CheckoutDatabaseAdapter, RouteSecu
   findUserWithSubscription?: SubscriptionDatabaseAdapter["findUserWithSubscription"];
   /** Statuses that count as access for `ALREADY_SUBSCRIBED`. @default ["active", "trialing"] */
   allowedStatuses?: string[];
-}
-
-const encoder = new TextEncoder();
-
-async function sha256Hex(text: string): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))));
 }
 
 /**
@@ -77,6 +86,10 @@ export function createCheckoutRoute(options: CheckoutRouteOptions): Handler {
   assertFunction(options.findUserWithSubscription, "findUserWithSubscription", true);
   assertObject(options.stripe, "stripe");
   assertStripeClientOptions(options.stripe, "stripe");
+  const namespaceOption: unknown = options.stripe.idempotencyNamespace;
+  if (namespaceOption !== undefined && (typeof namespaceOption !== "string" || namespaceOption === "")) {
+    throw new TypeError("tollgate: stripe.idempotencyNamespace must be a non-empty string");
+  }
   if (options.allowedStatuses !== undefined && !Array.isArray(options.allowedStatuses)) {
     throw new TypeError("tollgate: allowedStatuses must be an array of strings");
   }
@@ -88,7 +101,10 @@ export function createCheckoutRoute(options: CheckoutRouteOptions): Handler {
     createUser: options.createUser,
     updateUser: options.updateUser,
   };
-  const layers = routeLayers(options, ["POST"], JSON_BODY_LIMIT);
+  const layers = routeLayers(options, ["POST"], JSON_BODY_LIMIT, {
+    cacheControl: "no-store",
+    anonymous: options.auth === undefined ? "createCheckoutRoute" : undefined,
+  });
   const mode = stripeMode(stripe.secretKey);
   if (mode !== undefined) layers.splice(1, 0, reportStripeMode(mode));
 
@@ -112,9 +128,10 @@ export function createCheckoutRoute(options: CheckoutRouteOptions): Handler {
       }
     }
     const user = await findOrCreateUser(ctx, adapter, email);
-    const customer = await ensureStripeCustomer(ctx, adapter, stripeClient, user);
+    const namespace = stripe.idempotencyNamespace ?? success.origin;
+    const customer = await ensureStripeCustomer(ctx, adapter, stripeClient, user, namespace);
     const minute = Math.floor(Date.now() / 60_000);
-    const key = await sha256Hex([user.id, stripe.priceId, callbackUrl ?? "", minute].join("\u0000"));
+    const key = await idempotencyHash([namespace, user.id, customer, stripe.priceId, callbackUrl ?? "", minute]);
     const session = await callStripe("checkout.sessions.create", () =>
       stripeClient.checkout.sessions.create(
         {
@@ -136,7 +153,7 @@ export function createCheckoutRoute(options: CheckoutRouteOptions): Handler {
     return answer({ url: session.url });
   }
 
-  return compose(layers, checkout, { route: "checkout" });
+  return compose(layers, checkout, routeOptions(options, "checkout"));
 }
 
 /** The user for `email`, created if absent; a failed create (a unique-email race) is answered by reading again. */

@@ -20,6 +20,7 @@ import {
   assertObject,
   callHost,
   routeLayers,
+  routeOptions,
   type WebhookHandlerContext,
   type WebhookSecurityOptions,
   webhookLayers,
@@ -83,7 +84,7 @@ export function createClerkWebhookRoute(options: ClerkWebhookRouteOptions): Hand
     eventPayload({ parse: parseClerkEvent }),
   );
   if (idempotency) layers.push(idempotency);
-  return compose(layers, (ctx) => dispatch(ctx, handlers), { route: "clerk-webhook" });
+  return compose(layers, (ctx) => dispatch(ctx, handlers), routeOptions(options, "clerk-webhook"));
 }
 
 /** Puts the verified svix-id in the audit entry before the window check, so replays are traceable. */

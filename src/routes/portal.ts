@@ -15,7 +15,14 @@ import { absoluteUrl } from "../validation/absolute-url.js";
 import { type AuthResolver, resolveEmail } from "../validation/identity.js";
 import { jsonObjectBody } from "../validation/json-body.js";
 import type { CheckoutDatabaseAdapter } from "./adapters.js";
-import { assertFunction, assertObject, callHost, type RouteSecurityOptions, routeLayers } from "./options.js";
+import {
+  assertFunction,
+  assertObject,
+  callHost,
+  type RouteSecurityOptions,
+  routeLayers,
+  routeOptions,
+} from "./options.js";
 
 export interface PortalRouteOptions extends RouteSecurityOptions {
   findUserByEmail: CheckoutDatabaseAdapter["findUserByEmail"];
@@ -48,7 +55,7 @@ export function createPortalRoute(options: PortalRouteOptions): Handler {
   const stripe = options.stripe;
   const client = lazyStripeClient(stripe);
   const find = options.findUserByEmail;
-  const layers = routeLayers(options, ["POST"], JSON_BODY_LIMIT);
+  const layers = routeLayers(options, ["POST"], JSON_BODY_LIMIT, { cacheControl: "no-store" });
   const mode = stripeMode(stripe.secretKey);
   if (mode !== undefined) layers.splice(1, 0, reportStripeMode(mode));
 
@@ -72,5 +79,5 @@ export function createPortalRoute(options: PortalRouteOptions): Handler {
     return answer({ url: session.url });
   }
 
-  return compose(layers, portal, { route: "portal" });
+  return compose(layers, portal, routeOptions(options, "portal"));
 }

@@ -10,7 +10,13 @@ import { reportStripeMode, type StripeClientOptions, stripeMode } from "../strip
 import { parseStripeEvent } from "../stripe/event.js";
 import { stripeScheme } from "../stripe/signature.js";
 import type { WebhookDatabaseAdapter } from "./adapters.js";
-import { assertObject, routeLayers, type WebhookHandlerContext, type WebhookSecurityOptions } from "./options.js";
+import {
+  assertObject,
+  routeLayers,
+  routeOptions,
+  type WebhookHandlerContext,
+  type WebhookSecurityOptions,
+} from "./options.js";
 import { createStripeEventProcessor } from "./stripe-event-processing.js";
 import type { StripeSync } from "./stripe-webhook-sync.js";
 
@@ -118,7 +124,7 @@ export function createWebhookRoute(options: WebhookRouteOptions): Handler {
     // Claim → dispatch → complete/release: the same processing the reconcile sweep runs.
     ...processor.layers,
   );
-  return compose(layers, processor.dispatch, { route: "stripe-webhook" });
+  return compose(layers, processor.dispatch, routeOptions(options, "stripe-webhook"));
 }
 
 /** Per request, before the signature: a route that cannot work answers 500 whatever was sent. */

@@ -1,19 +1,26 @@
-import { compose, type Handler, type Middleware } from "../http/compose.js";
+import { compose, type Handler } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
 import { answer } from "../http/response.js";
 import { JSON_BODY_LIMIT } from "../security/body-limit.js";
 import { type AuthResolver, resolveEmail } from "../validation/identity.js";
 import type { SubscriptionDatabaseAdapter, UserWithSubscription } from "./adapters.js";
 import { assertSessionId, type ConfirmCheckoutOptions, createCheckoutConfirmer } from "./confirm-checkout.js";
-import { assertFunction, assertObject, callHost, type RouteSecurityOptions, routeLayers } from "./options.js";
+import {
+  assertFunction,
+  assertObject,
+  callHost,
+  type RouteSecurityOptions,
+  routeLayers,
+  routeOptions,
+} from "./options.js";
 
 export interface SubscriptionStatusRouteOptions extends SubscriptionDatabaseAdapter, RouteSecurityOptions {
   /** Statuses that grant access. @default ["active", "trialing"] */
   allowedStatuses?: string[];
   /**
    * Resolves the signed-in user's email (`null` → 401). With it, `?email=` is optional and must match
-   * (else 403), so nobody can probe other people's subscriptions. Without it, pair the route with a
-   * `rateLimit`.
+   * (else 403), so nobody can probe other people's subscriptions. Without it the route answers for
+   * any email: it gets a default per-IP `rateLimit` (30 a minute) and says so once on the console.
    */
   auth?: AuthResolver;
   /**
@@ -32,12 +39,6 @@ export interface SubscriptionStatusRouteOptions extends SubscriptionDatabaseAdap
    */
   confirmCheckout?: ConfirmCheckoutOptions;
 }
-
-/** Every answer about a subscription is private to the user and must not be cached. */
-const noStore: Middleware = async function noStore(ctx, next) {
-  ctx.responseHeaders.set("cache-control", "private, no-store");
-  return next();
-};
 
 /**
  * `GET` route answering whether a user has access: `?email=` → `{ hasAccess, status,
@@ -62,8 +63,11 @@ export function createSubscriptionStatusRoute(options: SubscriptionStatusRouteOp
   const allowed = Object.freeze([...(options.allowedStatuses ?? ["active", "trialing"])]);
   const find = options.findUserWithSubscription;
   const confirm = options.confirmCheckout === undefined ? null : createCheckoutConfirmer(options.confirmCheckout);
-  const layers = routeLayers(options, ["GET"], JSON_BODY_LIMIT);
-  layers.splice(1, 0, noStore);
+  // Every answer about a subscription is private to the user and must not be cached.
+  const layers = routeLayers(options, ["GET"], JSON_BODY_LIMIT, {
+    cacheControl: "private, no-store",
+    anonymous: options.auth === undefined ? "createSubscriptionStatusRoute" : undefined,
+  });
 
   async function status(ctx: RouteContext): Promise<Response> {
     const query = new URL(ctx.url).searchParams;
@@ -80,7 +84,7 @@ export function createSubscriptionStatusRoute(options: SubscriptionStatusRouteOp
     return answer(statusBody(user?.subscription ?? null, allowed));
   }
 
-  return compose(layers, status, { route: "subscription-status" });
+  return compose(layers, status, routeOptions(options, "subscription-status"));
 }
 
 /** The status body: the period end, flag and date only when the adapter knows them. */

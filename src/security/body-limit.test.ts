@@ -3,11 +3,11 @@ import { compose } from "../http/compose.js";
 import { bodyLimit } from "./body-limit.js";
 
 /** A body streamed in chunks, without a content-length, that records whether it was cancelled. */
-function streamed(chunks: Uint8Array[]) {
+function streamed(chunks: Uint8Array[] | (() => Uint8Array | undefined)) {
   const cancelled = vi.fn();
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
-      const chunk = chunks.shift();
+      const chunk = typeof chunks === "function" ? chunks() : chunks.shift();
       if (chunk === undefined) controller.close();
       else controller.enqueue(chunk);
     },
@@ -83,12 +83,22 @@ describe("bodyLimit", () => {
     expect(request.bodyUsed).toBe(false);
   });
 
-  it("stops reading a streamed body as soon as it is over, and cancels the stream", async () => {
+  it("stops holding a streamed body once it is over, and drains the rest instead of cancelling", async () => {
+    // Cancelling a body built over a socket destroys the socket, and the 413 never reaches the client.
     const chunks = Array.from({ length: 100 }, () => bytes(4));
     const { request, cancelled } = streamed(chunks);
-    expect((await handler(10).handler(request)).status).toBe(413);
-    expect(cancelled).toHaveBeenCalledOnce();
-    expect(chunks.length).toBeGreaterThan(90);
+    const { handler: route, endpoint } = handler(10);
+    expect((await route(request)).status).toBe(413);
+    await vi.waitFor(() => expect(chunks.length).toBe(0));
+    expect(cancelled).not.toHaveBeenCalled();
+    expect(endpoint).not.toHaveBeenCalled();
+  });
+
+  it("cancels an endless oversized body once draining it outlasts the body timeout", async () => {
+    const { request, cancelled } = streamed(() => bytes(1024));
+    const route = compose([bodyLimit({ maxBytes: 10, timeoutMs: 50 })], () => new Response(null));
+    expect((await route(request)).status).toBe(413);
+    await vi.waitFor(() => expect(cancelled).toHaveBeenCalledOnce(), { timeout: 2_000 });
   });
 
   it.each([
@@ -108,13 +118,84 @@ describe("bodyLimit", () => {
 
   it("reads the body once, however many body layers there are", async () => {
     const request = post("hello");
-    const read = vi.spyOn(request, "arrayBuffer");
+    const body = request.body as ReadableStream<Uint8Array>;
+    const read = vi.spyOn(body, "getReader");
     const response = await compose([bodyLimit(), bodyLimit({ maxBytes: 1 })], (ctx) =>
       Response.json({ length: ctx.rawBody?.byteLength }),
     )(request);
     expect(await response.json()).toEqual({ length: 5 });
     expect(read).toHaveBeenCalledOnce();
   });
+
+  it.each([
+    ["reads ctx.request.text() itself", async (request: Request) => void (await request.text())],
+    ["reads ctx.request.arrayBuffer()", async (request: Request) => void (await request.arrayBuffer())],
+    ["only looks at a header", async (request: Request) => void request.headers.get("x-tenant")],
+  ])("bounds the body whoever reads it first: a layer before bodyLimit that %s → 413", async (_case, touch) => {
+    let pulled = 0;
+    const { request } = streamed(() => {
+      pulled += 1;
+      return pulled > 10_000 ? undefined : bytes(1024);
+    });
+    const early = async (ctx: { request: Request }, next: () => Promise<Response>) => {
+      await touch(ctx.request);
+      return next();
+    };
+    const endpoint = vi.fn(() => new Response(null));
+    const response = await compose([early, bodyLimit({ maxBytes: 4096 })], endpoint)(request);
+    expect(response.status).toBe(413);
+    expect(endpoint).not.toHaveBeenCalled();
+  });
+
+  it("hands a layer that reads ctx.request first and the body layer the same bytes", async () => {
+    let early: string | undefined;
+    const response = await compose(
+      [
+        async (ctx, next) => {
+          early = await ctx.request.text();
+          return next();
+        },
+        bodyLimit({ maxBytes: 64 }),
+      ],
+      (ctx) => Response.json({ raw: new TextDecoder().decode(ctx.rawBody), again: ctx.rawBody?.length }),
+    )(streamed([new TextEncoder().encode("hel"), new TextEncoder().encode("lo")]).request);
+    expect(early).toBe("hello");
+    expect(await response.json()).toEqual({ raw: "hello", again: 5 });
+  });
+
+  it("answers 408 REQUEST_TIMEOUT when the body stalls past timeoutMs", async () => {
+    const stalled = new Request("https://app.example/hook", {
+      method: "POST",
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes(3));
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    const response = await compose([bodyLimit({ timeoutMs: 50 })], () => new Response(null))(stalled);
+    expect(response.status).toBe(408);
+    expect(await response.json()).toMatchObject({ code: "REQUEST_TIMEOUT" });
+  });
+
+  it("answers 400 when the stream is longer than its declared content-length (within the limit)", async () => {
+    const request = new Request("https://app.example/hook", {
+      method: "POST",
+      body: streamed([bytes(4), bytes(4)]).request.body,
+      headers: { "content-length": "5" },
+      duplex: "half",
+    } as RequestInit);
+    const response = await handler(64).handler(request);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "VALIDATION_ERROR" });
+  });
+
+  it.each([[0], [-1], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY], ["10" as unknown as number]])(
+    "refuses timeoutMs %s with a TypeError",
+    (value) => {
+      expect(() => bodyLimit({ timeoutMs: value })).toThrow(TypeError);
+    },
+  );
 
   it.each([[-1], [1.5], [Number.NaN], ["1024" as unknown as number]])(
     "refuses maxBytes %s with a TypeError",

@@ -72,7 +72,8 @@ describe("rateLimit", () => {
 
   it.each([
     ["another IP has its own bucket", { ip: "203.0.113.2" }, 200],
-    ["another proxy hop of the same client shares it", { ip: "203.0.113.1, 10.0.0.9" }, 429],
+    ["a forged first hop in front of the same address shares it", { ip: "6.6.6.6, 203.0.113.1" }, 429],
+    ["a rotating forged first hop still shares it", { ip: "7.7.7.7, 8.8.8.8, 203.0.113.1" }, 429],
     ["a custom key decides the bucket", { ip: "203.0.113.1", tenant: "b", key: true }, 200],
     ["the same custom key shares it across IPs", { ip: "203.0.113.2", tenant: "a", key: true }, 429],
   ] as const)("%s", async (_case, next, status) => {
@@ -81,6 +82,24 @@ describe("rateLimit", () => {
     await handler(from("203.0.113.1", { "x-tenant": "a" }));
     const response = await handler(from(next.ip, "tenant" in next ? { "x-tenant": next.tenant } : {}));
     expect(response.status).toBe(status);
+  });
+
+  it.each([
+    ["another address of the same IPv6 /64 shares it", "2001:db8:1:2::1", "2001:db8:1:2:ffff:eeee:dddd:cccc", 429],
+    ["an address of another /64 has its own bucket", "2001:db8:1:2::1", "2001:db8:1:3::1", 200],
+    ["IPv4 addresses are not grouped", "203.0.113.1", "203.0.113.2", 200],
+  ])("%s", async (_case, first, second, status) => {
+    const { handler } = route({ limit: 1 });
+    expect((await handler(from(first))).status).toBe(200);
+    expect((await handler(from(second))).status).toBe(status);
+  });
+
+  it("skips requests without a source IP when told to (the default limit of routes without auth)", async () => {
+    const endpoint = vi.fn(() => Response.json({ ok: true }));
+    const handler = compose([rateLimit({ limit: 1, windowMs: 60_000 }, { skipUnknownSource: true })], endpoint);
+    for (let i = 0; i < 3; i++) expect((await handler(from())).status).toBe(200);
+    expect((await handler(from("203.0.113.1"))).status).toBe(200);
+    expect((await handler(from("203.0.113.1"))).status).toBe(429);
   });
 
   it("puts requests without a source IP in one shared bucket", async () => {

@@ -25,9 +25,12 @@ function invalid(field: string, message: string): never {
   throw new TollgateError("VALIDATION_ERROR", { details: { [field]: [message] } });
 }
 
-/** `ad***@example.com`: enough to correlate in logs, not enough to identify. */
+/**
+ * `ad***@example.com`: enough to correlate in logs, not enough to identify. Never the whole local
+ * part: one of two characters or fewer is masked entirely; a longer one shows its first two.
+ */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf("@");
   if (at < 1) return "***";
-  return `${email.slice(0, Math.min(2, at))}***${email.slice(at)}`;
+  return `${at <= 2 ? "" : email.slice(0, 2)}***${email.slice(at)}`;
 }
