@@ -7,11 +7,11 @@ export { rateLimitStoreConformance } from "./testing/rate-limit-conformance.js";
 export { signStripePayload, signSvixPayload } from "./testing/sign.js";
 export { type StripeEventLike, stripeEvent } from "./testing/stripe-event.js";
 export type { StandInRequest } from "./testing/stripe-stand-in/api.js";
-export type { CompletedCheckoutSession } from "./testing/stripe-stand-in/checkout.js";
 export type { Delivery, DeliveryAttempt, DeliveryOptions } from "./testing/stripe-stand-in/delivery.js";
 export { StandInError } from "./testing/stripe-stand-in/errors.js";
 export type { SubscriptionChanges } from "./testing/stripe-stand-in/lifecycle.js";
 export {
+  type CompletedCheckoutSession,
   STAND_IN_API_VERSION,
   type StripeStandIn,
   type StripeStandInOptions,

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type StripeStandIn, startStripeStandIn } from "../src/testing.js";
+import { STAND_IN_API_VERSION, type StripeStandIn, startStripeStandIn } from "../src/testing.js";
 
 // The stand-in driven with the real stripe SDK client it hands out: each endpoint tollgate calls, Stripe's
 // idempotency-key rules, its errors and its list pagination.
@@ -182,8 +182,15 @@ describe("errors shaped like Stripe's", () => {
     ["no API key", {}, 401, /did not provide an API key/],
     ["a live key", { authorization: "Bearer sk_live_x" }, 401, /test keys only/],
     ["an unknown URL", { authorization: "Bearer sk_test_x" }, 404, /Unrecognized request URL \(GET: \/v1\/nope\)/],
-  ])("%s → %i", async (_name, headers, status, message) => {
-    const response = await fetch(`${standIn.url}/v1/nope`, { headers });
+    [
+      "a malformed id",
+      { authorization: "Bearer sk_test_x" },
+      404,
+      /No such customer: '%E0%A4%A'/,
+      "/v1/customers/%E0%A4%A",
+    ],
+  ])("%s → %i", async (_name, headers, status, message, path = "/v1/nope") => {
+    const response = await fetch(`${standIn.url}${path}`, { headers });
     expect(response.status).toBe(status);
     const body = await response.json();
     expect(body.error).toMatchObject({ type: "invalid_request_error", message: expect.stringMatching(message) });
@@ -335,6 +342,13 @@ describe("list pagination, newest first", () => {
 });
 
 describe("API versions", () => {
+  it("the default is the version of the stripe SDK tollgate is built with", async () => {
+    const { default: StripeClass } = await import("stripe");
+    const plain = new StripeClass("sk_test_plain", { host: "127.0.0.1", port: standIn.port, protocol: "http" });
+    const customer = await plain.customers.create({ email: "ada@example.com" });
+    expect(customer.lastResponse.apiVersion).toBe(STAND_IN_API_VERSION);
+  });
+
   it.each([
     ["2026-10-28.endive", false],
     ["2025-03-31.basil", false],

@@ -174,6 +174,7 @@ describe("deliverTo", () => {
     [{ url: "http://127.0.0.1:1", secret: SECRET, drop: 1.5 }, RangeError],
     [{ url: "http://127.0.0.1:1", secret: SECRET, duplicate: -0.1 }, RangeError],
     [{ url: "http://127.0.0.1:1", secret: SECRET, concurrency: 0 }, RangeError],
+    [{ url: "http://127.0.0.1:1", secret: SECRET, handler: "not a function" as never }, TypeError],
   ])("%j → %s", (options, error) => {
     expect(() => standIn.deliverTo(options)).toThrow(error);
   });

@@ -96,6 +96,7 @@ describe("the Checkout page", () => {
     ["POST", "/checkout/cs_test_nope", 404],
     ["GET", "/portal/bps_nope", 404],
     ["GET", "/elsewhere", 404],
+    ["GET", "/checkout/%E0%A4%A", 404],
   ])("%s %s → %i", async (method, path, status) => {
     const response = await fetch(`${standIn.url}${path}`, { method, redirect: "manual" });
     expect(response.status).toBe(status);

@@ -10,9 +10,8 @@ import {
   createWebhookRoute,
 } from "tollgate";
 import { toNodeHandler } from "tollgate/node";
-import { clerkEvent, signStripePayload, signSvixPayload, stripeEvent } from "tollgate/testing";
+import { clerkEvent, signStripePayload, signSvixPayload, startStripeStandIn, stripeEvent } from "tollgate/testing";
 import { openDatabase } from "./database.ts";
-import { startStripeStandIn } from "./stripe-stand-in.mjs";
 
 const CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const STRIPE_WEBHOOK_SECRET = "whsec_demo_webhook_secret";
@@ -25,14 +24,8 @@ async function main() {
   const database = await openDatabase();
   const realKey = process.env.STRIPE_SECRET_KEY?.startsWith("sk_test_") ? process.env.STRIPE_SECRET_KEY : undefined;
   const standIn = realKey ? null : await startStripeStandIn();
-  const stripe = realKey
-    ? new Stripe(realKey)
-    : new Stripe("sk_test_demo_offline", {
-        host: "127.0.0.1",
-        port: standIn.port,
-        protocol: "http",
-        maxNetworkRetries: 0,
-      });
+  // The stand-in hands out a stripe SDK client aimed at it.
+  const stripe = realKey ? new Stripe(realKey) : standIn.client;
   const sink = (entry) => void audit.push(entry);
 
   const routes = {
@@ -49,7 +42,7 @@ async function main() {
       audit: sink,
       stripe: {
         client: stripe,
-        secretKey: realKey ?? "sk_test_demo_offline",
+        secretKey: realKey ?? standIn.secretKey,
         priceId: process.env.STRIPE_PRICE_ID ?? "price_demo_pro",
         successUrl: `${APP}/dashboard?session_id={CHECKOUT_SESSION_ID}`,
         cancelUrl: `${APP}/pricing`,

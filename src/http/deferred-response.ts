@@ -26,6 +26,7 @@ export class DeferredResponse {
   #response: Response | undefined;
 
   constructor(text: string, status: number, fields: Record<string, string>) {
+    if (!linked) linkToResponse();
     this.status = status;
     this.#text = text;
     this.#fields = fields;
@@ -71,35 +72,41 @@ export class DeferredResponse {
   }
 }
 
-// Every other member of `Response` reads the real one, built on demand.
-const own = new Set(["constructor", "status", "ok", "statusText", "headers"]);
-for (const name of Object.getOwnPropertyNames(Response.prototype)) {
-  if (own.has(name)) continue;
-  const descriptor = Object.getOwnPropertyDescriptor(Response.prototype, name) as PropertyDescriptor;
-  Object.defineProperty(
-    DeferredResponse.prototype,
-    name,
-    typeof descriptor.value === "function"
-      ? {
-          configurable: true,
-          writable: true,
-          value(this: DeferredResponse, ...args: unknown[]) {
-            const response = this.toResponse() as unknown as Record<string, (...args: unknown[]) => unknown>;
-            return response[name]?.(...args);
+let linked = false;
+
+// Every other member of `Response` reads the real one, built on demand. Done on first use, not at
+// import: touching `Response` makes Node load its fetch implementation, which a cold start need not pay.
+function linkToResponse(): void {
+  linked = true;
+  const own = new Set(["constructor", "status", "ok", "statusText", "headers"]);
+  for (const name of Object.getOwnPropertyNames(Response.prototype)) {
+    if (own.has(name)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(Response.prototype, name) as PropertyDescriptor;
+    Object.defineProperty(
+      DeferredResponse.prototype,
+      name,
+      typeof descriptor.value === "function"
+        ? {
+            configurable: true,
+            writable: true,
+            value(this: DeferredResponse, ...args: unknown[]) {
+              const response = this.toResponse() as unknown as Record<string, (...args: unknown[]) => unknown>;
+              return response[name]?.(...args);
+            },
+          }
+        : {
+            configurable: true,
+            get(this: DeferredResponse) {
+              return (this.toResponse() as unknown as Record<string, unknown>)[name];
+            },
           },
-        }
-      : {
-          configurable: true,
-          get(this: DeferredResponse) {
-            return (this.toResponse() as unknown as Record<string, unknown>)[name];
-          },
-        },
-  );
+    );
+  }
+  Object.defineProperty(DeferredResponse.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+    configurable: true,
+    value(this: DeferredResponse) {
+      return this.toResponse();
+    },
+  });
+  Object.setPrototypeOf(DeferredResponse.prototype, Response.prototype);
 }
-Object.defineProperty(DeferredResponse.prototype, Symbol.for("nodejs.util.inspect.custom"), {
-  configurable: true,
-  value(this: DeferredResponse) {
-    return this.toResponse();
-  },
-});
-Object.setPrototypeOf(DeferredResponse.prototype, Response.prototype);

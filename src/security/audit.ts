@@ -106,15 +106,14 @@ export function audit(options: AuditOptions = {}): Middleware {
     const warning = reason === "INVALID_SIGNATURE" ? recordFailure(ctx) : null;
     if (sink !== null) {
       const status = response.status;
-      const outcome = outcomeOf(status, ctx.audit.outcome);
-      const entry: AuditEntry = {
-        ...ctx.audit,
-        level: status >= 500 ? "error" : status >= 400 ? "warn" : (ctx.audit.level ?? "info"),
-        outcome,
-        status,
-        processingTimeMs: Math.round((performance.now() - started) * 1000) / 1000,
-      };
-      if (reason !== undefined && outcome !== "processed") entry.reason = reason;
+      // The record the layers filled becomes the entry in place: copying it (a spread of a dozen
+      // fields added one by one) cost more than everything else the layer does.
+      const entry = ctx.audit as AuditEntry;
+      entry.level = status >= 500 ? "error" : status >= 400 ? "warn" : (entry.level ?? "info");
+      entry.outcome = outcomeOf(status, entry.outcome);
+      entry.status = status;
+      entry.processingTimeMs = Math.round((performance.now() - started) * 1000) / 1000;
+      if (reason !== undefined && entry.outcome !== "processed") entry.reason = reason;
       emit(sink, entry);
       if (warning) emit(sink, warning);
     }

@@ -1,18 +1,27 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type StripeStandIn, startStripeStandIn } from "../../examples/demo/stripe-stand-in.mjs";
-import { clerkEvent, signStripePayload, signSvixPayload, stripeEvent } from "../../src/testing.js";
+import {
+  clerkEvent,
+  type Delivery,
+  type StripeStandIn,
+  signStripePayload,
+  signSvixPayload,
+  startStripeStandIn,
+  stripeEvent,
+} from "../../src/testing.js";
 import { type NextApp, nextApp, type RunningApp } from "../support/next-app.js";
 import { type DatabaseServer, databaseServers, type ServedDatabase } from "./databases.js";
 
 // Each example is built once with `next build`, then started with `next start` on 127.0.0.1 against
 // each database server, and driven over HTTP only: signed webhooks, a signed-in user's requests, and
-// SQL row checks. Stripe's API is a stand-in on 127.0.0.1 the app reaches through STRIPE_API_URL.
+// SQL row checks. Stripe's API is tollgate's stand-in (tollgate/testing) on 127.0.0.1, which the app
+// reaches through STRIPE_API_URL and which delivers its own events to the app's webhook route.
 
 const CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const STRIPE_WEBHOOK_SECRET = "whsec_e2e_stripe";
 const APP_URL = "http://127.0.0.1:3000";
 const PRICE = "price_e2e_pro";
+const E2E_SEED = 14;
 
 const EXAMPLES = [
   { name: "nextjs-prisma", migrate: "scripts/setup-db.mjs" },
@@ -42,12 +51,13 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
     let running: RunningApp;
     beforeAll(async () => {
       db = await open(`tollgate_e2e_${name.replace(/\W/g, "_")}`);
-      stripe = await startStripeStandIn();
+      // Classic billing: a cancellation at the period end reads `cancel_at_period_end: true` in every mapping.
+      stripe = await startStripeStandIn({ billingMode: "classic", seed: E2E_SEED });
       running = await app.start({
         DATABASE_URL: db.url,
         ...db.appEnv,
         STRIPE_SECRET_KEY: "sk_test_e2e",
-        STRIPE_API_URL: `http://127.0.0.1:${stripe.port}`,
+        STRIPE_API_URL: stripe.url,
         STRIPE_PRICE_ID: PRICE,
         STRIPE_WEBHOOK_SECRET,
         CLERK_WEBHOOK_SECRET: CLERK_SECRET,
@@ -84,15 +94,6 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
         method: "POST",
         body,
         headers: await signSvixPayload(body, CLERK_SECRET, { id: svixId }),
-      });
-    }
-
-    async function stripeWebhook(event: object) {
-      const body = JSON.stringify(event);
-      return call("/api/webhooks/stripe", {
-        method: "POST",
-        body,
-        headers: { "content-type": "application/json", ...(await signStripePayload(body, STRIPE_WEBHOOK_SECRET)) },
       });
     }
 
@@ -243,50 +244,52 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
       });
     });
 
-    describe("Stripe subscription lifecycle", () => {
-      it("5 events delivered in shuffled order → the subscription ends in Stripe's current state", async () => {
+    describe("Stripe subscription lifecycle, recorded and delivered by the stand-in", () => {
+      let delivery: Delivery;
+      let subscriptionId: string;
+      beforeAll(() => {
+        // Held back until the test flushes: then the batch arrives shuffled (a fixed seed).
+        delivery = stripe.deliverTo({
+          url: `${running.base}/api/webhooks/stripe`,
+          secret: STRIPE_WEBHOOK_SECRET,
+          paused: true,
+          reorder: true,
+        });
+      });
+      afterAll(() => delivery?.stop());
+
+      it("subscribed, past due, paid, cancellation scheduled; every event delivered shuffled → the row is Stripe's state", async () => {
         const [user] = await rows<{ stripe_customer_id: string }>(
           "SELECT stripe_customer_id FROM users WHERE email = 'grace@example.com'",
         );
-        const customer = user?.stripe_customer_id as string;
-        const t0 = Math.floor(Date.now() / 1000) - 600;
-        const periodEnd = t0 + 30 * 86_400;
-        const state = (fields: Record<string, unknown>) => ({
-          id: "sub_e2e",
-          object: "subscription",
-          customer,
-          status: "active",
-          cancel_at_period_end: false,
-          items: { object: "list", data: [{ id: "si_1", price: { id: PRICE }, current_period_end: periodEnd }] },
-          ...fields,
-        });
-        const lifecycle = [
-          stripeEvent("customer.subscription.created", state({ status: "incomplete" }), { created: t0 }),
-          stripeEvent("customer.subscription.updated", state({ status: "trialing" }), { created: t0 + 10 }),
-          stripeEvent("customer.subscription.updated", state({ status: "active" }), { created: t0 + 20 }),
-          stripeEvent("customer.subscription.updated", state({ status: "past_due" }), { created: t0 + 30 }),
-          stripeEvent("customer.subscription.updated", state({ cancel_at_period_end: true }), { created: t0 + 40 }),
-        ];
-        // What Stripe answers now: the state after the last event. The route re-reads it (sync: refetch).
-        stripe.subscriptions.set("sub_e2e", state({ cancel_at_period_end: true }));
-        for (const index of [3, 0, 4, 2, 1]) {
-          expect(await stripeWebhook(lifecycle[index] as object), `event ${index}`).toEqual({
-            status: 200,
-            body: { received: true },
-          });
-        }
+        const from = stripe.events.length;
+        const sub = stripe.subscriptions.create({ customer: user?.stripe_customer_id as string, price: PRICE });
+        subscriptionId = sub.id;
+        stripe.subscriptions.failPayments(sub.id);
+        stripe.subscriptions.renew(sub.id);
+        stripe.subscriptions.pay(sub.id);
+        stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
+        const attempts = await delivery.flush();
+        expect(attempts.map((attempt) => attempt.status).filter((status) => status !== 200)).toEqual([]);
+        const recorded = stripe.events.slice(from).map((event) => event.id);
+        const delivered = attempts.map((attempt) => attempt.event.id);
+        expect(delivered).not.toEqual(recorded);
+        expect([...delivered].sort()).toEqual([...recorded].sort());
+
+        const state = stripe.subscriptions.retrieve(sub.id);
+        const periodEnd = new Date((state.items.data[0]?.current_period_end as number) * 1000);
         expect(
           await rows(
             "SELECT id, status, price_id, cancel_at_period_end, cancel_at, current_period_end FROM subscriptions",
           ),
         ).toEqual([
           {
-            id: "sub_e2e",
+            id: sub.id,
             status: "active",
             price_id: PRICE,
             cancel_at_period_end: true,
-            cancel_at: new Date(periodEnd * 1000),
-            current_period_end: new Date(periodEnd * 1000),
+            cancel_at: periodEnd,
+            current_period_end: periodEnd,
           },
         ]);
         expect(await call("/api/subscription/status", { user: "grace@example.com" })).toEqual({
@@ -294,9 +297,9 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
           body: {
             hasAccess: true,
             status: "active",
-            currentPeriodEnd: new Date(periodEnd * 1000).toISOString(),
+            currentPeriodEnd: periodEnd.toISOString(),
             cancelAtPeriodEnd: true,
-            cancelAt: new Date(periodEnd * 1000).toISOString(),
+            cancelAt: periodEnd.toISOString(),
           },
         });
         // A checkout while subscribed is refused before Stripe is called.
@@ -313,29 +316,25 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
       });
 
       it("a deletion, then a stale update delivered late → stays canceled, access ends", async () => {
-        const [row] = await rows<{ stripe_customer_id: string }>(
-          "SELECT stripe_customer_id FROM subscriptions WHERE id = 'sub_e2e'",
+        stripe.advance(60);
+        stripe.subscriptions.cancel(subscriptionId);
+        expect((await delivery.flush()).map((attempt) => [attempt.event.type, attempt.status])).toEqual([
+          ["customer.subscription.deleted", 200],
+        ]);
+        // Stripe redelivers an update from before the deletion; its idempotency record has expired.
+        const stale = delivery.attempts.find(
+          (attempt) =>
+            attempt.event.type === "customer.subscription.updated" && attempt.event.data.object.status === "active",
         );
-        const canceled = {
-          ...(stripe.subscriptions.get("sub_e2e") as object),
-          status: "canceled",
-          customer: row?.stripe_customer_id,
-        };
-        stripe.subscriptions.set("sub_e2e", canceled);
-        const now = Math.floor(Date.now() / 1000);
-        expect(
-          await stripeWebhook(stripeEvent("customer.subscription.deleted", canceled, { created: now - 5 })),
-        ).toEqual({
-          status: 200,
-          body: { received: true },
-        });
-        const late = stripeEvent(
-          "customer.subscription.updated",
-          { ...canceled, status: "active" },
-          { created: now - 300 },
-        );
-        expect((await stripeWebhook(late)).status).toBe(200);
-        expect(await rows("SELECT status FROM subscriptions WHERE id = 'sub_e2e'")).toEqual([{ status: "canceled" }]);
+        const expired = await db.sql.query("DELETE FROM webhook_events WHERE event_id = $1", [
+          `stripe:${stale?.event.id}`,
+        ]);
+        expect(expired.rowCount).toBe(1);
+        const late = await delivery.redeliver((attempt) => attempt === stale);
+        expect(late.map((attempt) => attempt.status)).toEqual([200]);
+        expect(await rows("SELECT status FROM subscriptions WHERE id = $1", [subscriptionId])).toEqual([
+          { status: "canceled" },
+        ]);
         expect(await call("/api/subscription/status", { user: "grace@example.com" })).toMatchObject({
           status: 200,
           body: { hasAccess: false, status: "canceled" },
@@ -351,6 +350,78 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
         });
         expect(forged).toMatchObject({ status: 400, body: { code: "INVALID_SIGNATURE" } });
         expect(await count("subscriptions WHERE id = 'sub_forged'")).toBe(0);
+      });
+    });
+
+    // The most common Stripe complaint: back from Checkout, the page still says "free" because the
+    // webhook has not landed. The success URL's session_id lets the status route apply it first.
+    describe("confirm on return: the webhook delivery held back", () => {
+      let delivery: Delivery;
+      beforeAll(() => {
+        delivery = stripe.deliverTo({
+          url: `${running.base}/api/webhooks/stripe`,
+          secret: STRIPE_WEBHOOK_SECRET,
+          paused: true,
+        });
+      });
+      afterAll(() => delivery?.stop());
+
+      it("the return URL answers hasAccess: true before any webhook; the late webhooks change nothing", async () => {
+        const user = "hedy@example.com";
+        const checkout = await call("/api/checkout", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+          user,
+        });
+        expect(checkout.status).toBe(200);
+        const sessionId = /\/c\/pay\/(cs_test_[A-Za-z0-9]+)/.exec(
+          (checkout.body as { url: string }).url,
+        )?.[1] as string;
+        expect(sessionId).toMatch(/^cs_test_/);
+        const paid = stripe.completeCheckout(sessionId, { email: user });
+        const subscriptionId = paid.subscription?.id as string;
+        expect(delivery.pending).toBeGreaterThan(0); // held back: nothing reached the app
+
+        expect(await call("/api/subscription/status", { user })).toEqual({
+          status: 200,
+          body: { hasAccess: false, status: null },
+        });
+        // Someone else presenting the session id gains nothing.
+        expect(
+          await call(`/api/subscription/status?session_id=${sessionId}`, { user: "grace@example.com" }),
+        ).toMatchObject({
+          status: 200,
+          body: { hasAccess: false },
+        });
+        const returned = await call(`/api/subscription/status?session_id=${sessionId}`, { user });
+        expect(returned).toMatchObject({ status: 200, body: { hasAccess: true, status: "active" } });
+        const written = await rows("SELECT id, status, price_id, last_event_at FROM subscriptions WHERE id = $1", [
+          subscriptionId,
+        ]);
+        expect(written).toMatchObject([{ id: subscriptionId, status: "active", price_id: PRICE }]);
+
+        const attempts = await delivery.flush();
+        expect(attempts.length).toBeGreaterThan(0);
+        expect(attempts.filter((attempt) => attempt.status !== 200)).toEqual([]);
+        expect(await rows("SELECT id, status, price_id FROM subscriptions WHERE id = $1", [subscriptionId])).toEqual([
+          { id: subscriptionId, status: "active", price_id: PRICE },
+        ]);
+        expect(await call("/api/subscription/status", { user })).toMatchObject({
+          status: 200,
+          body: { hasAccess: true, status: "active" },
+        });
+      });
+
+      it("a malformed session_id → 400 VALIDATION_ERROR, Stripe not called", async () => {
+        const before = stripe.requests.length;
+        expect(
+          await call("/api/subscription/status?session_id=cs_test_x%2F..", { user: "hedy@example.com" }),
+        ).toMatchObject({
+          status: 400,
+          body: { code: "VALIDATION_ERROR" },
+        });
+        expect(stripe.requests.length).toBe(before);
       });
     });
   });

@@ -1,6 +1,6 @@
 import { ENDPOINTS, type Endpoint } from "./endpoints.js";
 import { StandInError } from "./errors.js";
-import { canonical, flattenForm, type Params, parseParams } from "./form.js";
+import { canonical, decodeSegment, flattenForm, type Params, parseParams } from "./form.js";
 import { servePage } from "./pages.js";
 import type { Account } from "./state.js";
 
@@ -49,7 +49,7 @@ function match(method: string, path: string): { endpoint: Endpoint; id: string }
     const ok = pattern.every((segment, index) => {
       const part = parts[index] as string;
       if (segment !== ":id") return segment === part;
-      id = decodeURIComponent(part);
+      id = decodeSegment(part);
       return id !== "";
     });
     if (ok) return { endpoint, id };
@@ -87,7 +87,7 @@ function authorized(request: Request): StandInError | undefined {
  */
 export function createStandInApi(account: Account, log: StandInRequest[]): (request: Request) => Promise<Response> {
   const saved = new Map<string, SavedResponse>();
-  return async function standInApi(request) {
+  const answerApi = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     const method = request.method.toUpperCase();
     const text = method === "GET" || method === "HEAD" ? url.search.slice(1) : await request.text();
@@ -171,6 +171,15 @@ export function createStandInApi(account: Account, log: StandInRequest[]): (requ
       if (error instanceof StandInError) return answer(error.status, JSON.stringify(error));
       const message = `The stand-in failed: ${error instanceof Error ? error.message : String(error)}`;
       return answer(500, JSON.stringify(new StandInError(500, "api_error", message)));
+    }
+  };
+  return async function standInApi(request) {
+    try {
+      return await answerApi(request);
+    } catch (error) {
+      // A malformed path (bad percent-encoding) or a bug: answered like Stripe's 500, never a dropped socket.
+      const message = `The stand-in failed: ${error instanceof Error ? error.message : String(error)}`;
+      return json(500, JSON.stringify(new StandInError(500, "api_error", message)), "req_stand_in_error");
     }
   };
 }

@@ -29,6 +29,11 @@ export interface DeliveryOptions {
   paused?: boolean;
   /** Also deliver the events recorded before `deliverTo` was called. @default false */
   backlog?: boolean;
+  /**
+   * Deliver in process to this Web handler (your route, e.g. `createWebhookRoute(…)`) instead of over
+   * HTTP; `url` is still the request's URL. @default over HTTP with `fetch`
+   */
+  handler?: (request: Request) => Promise<Response>;
 }
 
 /** One delivery of one event. */
@@ -84,6 +89,9 @@ export function startDelivery(account: Account, options: DeliveryOptions, defaul
     throw new TypeError("deliverTo: url must be an http(s) URL or a list of them");
   }
   if (typeof options.secret !== "string" || options.secret === "") throw new TypeError("deliverTo: secret is required");
+  if (options.handler !== undefined && typeof options.handler !== "function") {
+    throw new TypeError("deliverTo: handler must be a function (Request) => Promise<Response>");
+  }
   const drop = probability(options.drop, "drop");
   const duplicate = probability(options.duplicate, "duplicate");
   const concurrency = options.concurrency ?? 1;
@@ -103,7 +111,7 @@ export function startDelivery(account: Account, options: DeliveryOptions, defaul
     if (options.delayMs) await sleep(options.delayMs);
     const payload = JSON.stringify(event);
     try {
-      const response = await fetch(url, {
+      const request = new Request(url, {
         method: "POST",
         headers: {
           "content-type": "application/json; charset=utf-8",
@@ -112,6 +120,7 @@ export function startDelivery(account: Account, options: DeliveryOptions, defaul
         },
         body: payload,
       });
+      const response = await (options.handler ?? fetch)(request);
       return { ...base, outcome: "sent", status: response.status, body: await response.text(), url };
     } catch {
       return { ...base, outcome: "failed", status: null, body: null, url };

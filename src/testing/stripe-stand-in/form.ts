@@ -92,3 +92,12 @@ export function listParam(params: Params, name: string): Param[] {
   if (typeof value === "object") return Object.values(value);
   return value === undefined ? [] : [value];
 }
+
+/** A path segment decoded, or as it is when its percent-encoding is malformed. */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

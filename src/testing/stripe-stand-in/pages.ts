@@ -1,4 +1,5 @@
 import { completeCheckout } from "./checkout.js";
+import { decodeSegment } from "./form.js";
 import { updateSubscription } from "./lifecycle.js";
 import type { Account } from "./state.js";
 
@@ -93,13 +94,12 @@ export function servePage(account: Account, method: string, url: URL, body: stri
   const [, kind, id, action] = url.pathname.split("/");
   const form = new URLSearchParams(body);
   if (kind === "checkout" && id && action === undefined) {
-    if (method === "GET") return checkoutPage(account, decodeURIComponent(id));
-    if (method === "POST") return pay(account, decodeURIComponent(id), form);
+    if (method === "GET") return checkoutPage(account, decodeSegment(id));
+    if (method === "POST") return pay(account, decodeSegment(id), form);
   }
   if (kind === "portal" && id) {
-    if (method === "GET" && action === undefined) return portalPage(account, decodeURIComponent(id));
-    if (method === "POST" && action === "cancel")
-      return cancelFromPortal(account, decodeURIComponent(id), form, url.origin);
+    if (method === "GET" && action === undefined) return portalPage(account, decodeSegment(id));
+    if (method === "POST" && action === "cancel") return cancelFromPortal(account, decodeSegment(id), form, url.origin);
   }
   return html(404, "Not found", "<h1>Not found</h1>");
 }

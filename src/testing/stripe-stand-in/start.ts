@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { createStandInApi, type StandInRequest } from "./api.js";
-import { type CompletedCheckoutSession, completeCheckout, createCustomer } from "./checkout.js";
+import { completeCheckout, createCustomer } from "./checkout.js";
 import { advanceClock } from "./clock.js";
 import { type Delivery, type DeliveryOptions, startDelivery } from "./delivery.js";
 import { noSuch } from "./errors.js";
@@ -18,6 +18,9 @@ import { listen } from "./listen.js";
 import { randomSeed, seededRandom } from "./random.js";
 import { renderCustomer, renderSubscription } from "./render.js";
 import { type Account, createAccount, type StandInEvent, type StripeObject } from "./state.js";
+
+const asSubscription = (object: StripeObject) => object as unknown as Stripe.Subscription;
+const asCustomer = (object: StripeObject) => object as unknown as Stripe.Customer;
 
 /** The API version the stand-in answers in by default: the newest the `stripe` SDK this release was built with knows. */
 export const STAND_IN_API_VERSION = "2026-10-28.endive";
@@ -57,6 +60,14 @@ export interface SubscriptionInput {
   billingMode?: "flexible" | "classic";
 }
 
+/** What completing a Checkout Session produced (the objects at the account's API version). */
+export interface CompletedCheckoutSession {
+  session: Stripe.Checkout.Session;
+  customer: Stripe.Customer;
+  /** The new subscription (subscription mode), else null. */
+  subscription: Stripe.Subscription | null;
+}
+
 /** A running Stripe stand-in. Its moves record events, as Stripe would, with the stand-in's clock. */
 export interface StripeStandIn {
   /** `http://127.0.0.1:<port>`. */
@@ -83,27 +94,27 @@ export interface StripeStandIn {
   /** Completes an open Checkout Session as a paying customer would (what the page's "Pay" button does). */
   completeCheckout(sessionId: string, options?: { email?: string }): CompletedCheckoutSession;
   readonly customers: {
-    create(params?: { email?: string; name?: string; metadata?: Record<string, string> }): StripeObject;
-    retrieve(id: string): StripeObject;
+    create(params?: { email?: string; name?: string; metadata?: Record<string, string> }): Stripe.Customer;
+    retrieve(id: string): Stripe.Customer;
   };
   readonly subscriptions: {
-    create(input: SubscriptionInput): StripeObject;
-    retrieve(id: string): StripeObject;
+    create(input: SubscriptionInput): Stripe.Subscription;
+    retrieve(id: string): Stripe.Subscription;
     /** Every subscription, newest first, canceled ones included. */
-    list(): StripeObject[];
+    list(): Stripe.Subscription[];
     /** A price change, a cancellation scheduled or unscheduled, metadata, `trial_end: "now"`. */
-    update(id: string, changes: SubscriptionChanges): StripeObject;
+    update(id: string, changes: SubscriptionChanges): Stripe.Subscription;
     /** Cancels now (`customer.subscription.deleted`). */
-    cancel(id: string): StripeObject;
+    cancel(id: string): Stripe.Subscription;
     /** Unschedules a scheduled cancellation. */
-    resume(id: string): StripeObject;
-    endTrial(id: string): StripeObject;
+    resume(id: string): Stripe.Subscription;
+    endTrial(id: string): Stripe.Subscription;
     /** The period ends now; the next is billed. */
-    renew(id: string): StripeObject;
+    renew(id: string): Stripe.Subscription;
     /** Makes the next payments fail (or succeed again): a renewal then goes `past_due`. */
     failPayments(id: string, fail?: boolean): void;
     /** Pays the open invoice: `past_due` → `active`. */
-    pay(id: string): StripeObject;
+    pay(id: string): Stripe.Subscription;
   };
   /** Delivers every event recorded from now on, signed, to a webhook URL (see `DeliveryOptions`). */
   deliverTo(options: DeliveryOptions): Delivery;
@@ -160,7 +171,7 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
   const view = (id: string) => {
     const sub = account.subscriptions.get(id);
     if (!sub) throw noSuch("subscription", id);
-    return renderSubscription(account, sub, apiVersion);
+    return asSubscription(renderSubscription(account, sub, apiVersion));
   };
   return {
     url: server.url,
@@ -193,13 +204,20 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
     },
     now: () => account.now(),
     advance: (seconds) => advanceClock(account, seconds),
-    completeCheckout: (sessionId, completeOptions) => completeCheckout(account, sessionId, completeOptions),
+    completeCheckout(sessionId, completeOptions) {
+      const done = completeCheckout(account, sessionId, completeOptions);
+      return {
+        session: done.session as unknown as Stripe.Checkout.Session,
+        customer: asCustomer(done.customer),
+        subscription: done.subscription ? asSubscription(done.subscription) : null,
+      };
+    },
     customers: {
-      create: (params = {}) => renderCustomer(createCustomer(account, params)),
+      create: (params = {}) => asCustomer(renderCustomer(createCustomer(account, params))),
       retrieve(id) {
         const customer = account.customers.get(id);
         if (!customer) throw noSuch("customer", id);
-        return renderCustomer(customer);
+        return asCustomer(renderCustomer(customer));
       },
     },
     subscriptions: {
@@ -215,13 +233,13 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
       },
       retrieve: view,
       list: () => [...account.subscriptions.keys()].reverse().map(view),
-      update: (id, changes) => updateSubscription(account, id, changes),
-      cancel: (id) => cancelSubscription(account, id),
-      resume: (id) => updateSubscription(account, id, { cancel_at: null }),
-      endTrial: (id) => endTrial(account, id),
-      renew: (id) => renewSubscription(account, id),
+      update: (id, changes) => asSubscription(updateSubscription(account, id, changes)),
+      cancel: (id) => asSubscription(cancelSubscription(account, id)),
+      resume: (id) => asSubscription(updateSubscription(account, id, { cancel_at: null })),
+      endTrial: (id) => asSubscription(endTrial(account, id)),
+      renew: (id) => asSubscription(renewSubscription(account, id)),
       failPayments: (id, fail = true) => setPaymentsFail(account, id, fail),
-      pay: (id) => payLatestInvoice(account, id),
+      pay: (id) => asSubscription(payLatestInvoice(account, id)),
     },
     deliverTo(deliveryOptions) {
       const delivery = startDelivery(account, deliveryOptions, seed);
