@@ -34,7 +34,7 @@ const SERVERS: Array<{ name: string; skip: string | false; shortMs: number; open
   {
     name: "PGlite (pglite-socket)",
     skip: false,
-    shortMs: 100,
+    shortMs: 250,
     async open() {
       const pglite = await PGlite.create();
       const server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0, maxConnections: 64 });

@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
+import { createPostgresIdempotencyStore } from "tollgate/security";
 import { clerkUserHandlers } from "../nextjs-drizzle/lib/db/clerk-handlers";
-import { createDrizzleIdempotencyStore } from "../nextjs-drizzle/lib/db/idempotency-store";
 import * as schema from "../nextjs-drizzle/lib/db/schema";
 import { subscriptionAdapter } from "../nextjs-drizzle/lib/db/subscriptions";
 import { subscriptionStatusAdapter, userAdapter } from "../nextjs-drizzle/lib/db/users";
@@ -19,7 +19,8 @@ export async function openDatabase() {
     users: userAdapter(db),
     status: subscriptionStatusAdapter(db),
     subscriptions: subscriptionAdapter(db),
-    idempotencyStore: createDrizzleIdempotencyStore(db),
+    // tollgate's PostgreSQL store on the same database (its table from the example's migrations).
+    idempotencyStore: createPostgresIdempotencyStore((text, params) => client.query(text, params)),
     /** Rows for the printout, straight from SQL. */
     rows: async (sql: string) => (await client.query<Record<string, unknown>>(sql)).rows,
     close: () => client.close(),

@@ -123,7 +123,7 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
       it("the same event again after the idempotency TTL → processed again, still 20 credits (the database decides)", async () => {
         // Let the store's duplicate window end, as a day passing would.
         await db.sql.query(
-          "UPDATE webhook_events SET expires_at = now() - interval '1 second' WHERE event_id = 'clerk:msg_e2e_grace'",
+          "UPDATE tollgate_idempotency SET expires_at = now() - interval '1 second' WHERE key = 'clerk:msg_e2e_grace'",
         );
         const again = await clerk(signup("user_grace", "grace@example.com"), "msg_e2e_grace");
         expect(again).toEqual({ status: 200, body: { received: true } });
@@ -147,7 +147,8 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
           expect(await count("users WHERE clerk_id = 'user_linus'")).toBe(0);
           expect(await count("credit_transactions WHERE webhook_event_id = 'msg_e2e_linus'")).toBe(0);
           // Neither the delivery nor the claim is left behind: the retry is processed.
-          expect(await count("webhook_events WHERE event_id IN ('msg_e2e_linus', 'clerk:msg_e2e_linus')")).toBe(0);
+          expect(await count("webhook_events WHERE event_id = 'msg_e2e_linus'")).toBe(0);
+          expect(await count("tollgate_idempotency WHERE key = 'clerk:msg_e2e_linus'")).toBe(0);
         } finally {
           await db.sql.query("DROP TRIGGER e2e_fail_credit ON credit_transactions");
           await db.sql.query("DROP FUNCTION e2e_fail_credit()");
@@ -213,7 +214,9 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
         });
         expect(calls.every((request) => typeof request.idempotencyKey === "string")).toBe(true);
         // Counted in the database, where every instance of the app counts.
-        expect(await rows("SELECT count FROM rate_limits WHERE key LIKE 'checkout:%'")).toEqual([{ count: 3 }]);
+        expect(await rows("SELECT count FROM tollgate_rate_limits WHERE key LIKE 'checkout:%'")).toEqual([
+          { count: 3 },
+        ]);
       });
 
       it("status: no subscription yet → no access", async () => {
@@ -326,7 +329,7 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
           (attempt) =>
             attempt.event.type === "customer.subscription.updated" && attempt.event.data.object.status === "active",
         );
-        const expired = await db.sql.query("DELETE FROM webhook_events WHERE event_id = $1", [
+        const expired = await db.sql.query("DELETE FROM tollgate_idempotency WHERE key = $1", [
           `stripe:${stale?.event.id}`,
         ]);
         expect(expired.rowCount).toBe(1);

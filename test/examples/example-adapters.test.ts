@@ -143,63 +143,9 @@ describe.each(DATABASES)("example adapters: $name", ({ name, skip, open }) => {
     });
   });
 
-  describe("IdempotencyStore on webhook_events", () => {
-    function store() {
-      let now = Date.parse("2026-03-01T12:00:00Z");
-      return {
-        store: db.store({ now: () => now }),
-        advance: (ms: number) => {
-          now += ms;
-        },
-      };
-    }
-
-    it("claim → in-flight for others → complete → duplicate until the TTL ends", async () => {
-      const { store: s, advance } = store();
-      expect(await s.claim("clerk:msg_1", 60_000)).toBe("claimed");
-      expect(await s.claim("clerk:msg_1", 60_000)).toBe("in-flight");
-      await s.complete("clerk:msg_1", 300_000);
-      expect(await s.claim("clerk:msg_1", 60_000)).toBe("duplicate");
-      advance(299_999);
-      expect(await s.claim("clerk:msg_1", 60_000)).toBe("duplicate");
-      advance(1);
-      expect(await s.claim("clerk:msg_1", 60_000)).toBe("claimed");
-    });
-
-    it("a released claim, or one whose lease ran out, can be claimed again", async () => {
-      const { store: s, advance } = store();
-      expect(await s.claim("k1", 1_000)).toBe("claimed");
-      await s.release("k1");
-      expect(await s.claim("k1", 1_000)).toBe("claimed");
-      advance(999);
-      expect(await s.claim("k1", 1_000)).toBe("in-flight");
-      advance(1);
-      expect(await s.claim("k1", 1_000)).toBe("claimed");
-    });
-
-    it("a late release, after the lease ran out and another instance took the id, leaves that claim alone", async () => {
-      const { store: first, advance } = store();
-      let now = Date.parse("2026-03-01T12:00:00Z");
-      const second = db.instance().store({ now: () => now });
-      expect(await first.claim("stripe:evt_1", 1_000)).toBe("claimed");
-      advance(1_000);
-      now += 1_000;
-      expect(await second.claim("stripe:evt_1", 60_000)).toBe("claimed");
-      await first.release("stripe:evt_1");
-      expect(await first.claim("stripe:evt_1", 60_000)).toBe("in-flight");
-      await second.complete("stripe:evt_1", 60_000);
-      expect(await first.claim("stripe:evt_1", 60_000)).toBe("duplicate");
-    });
-
-    it("release never drops a completed id; keys do not collide", async () => {
-      const { store: s } = store();
-      await s.claim("stripe:evt_1", 1_000);
-      await s.complete("stripe:evt_1", 60_000);
-      await s.release("stripe:evt_1");
-      expect(await s.claim("stripe:evt_1", 1_000)).toBe("duplicate");
-      expect(await s.claim("clerk:evt_1", 1_000)).toBe("claimed");
-    });
-
+  // tollgate's PostgreSQL idempotency store through the example's hand-over (its cases, and the
+  // database clock, are test/postgres-stores.test.ts's and this folder's sql-stores.test.ts's).
+  describe("the idempotency store (tollgate_idempotency)", () => {
     it("behind the Stripe route: 20 concurrent deliveries → processed once, the rest in flight or duplicates", async () => {
       const user = await db.users.createUser("ada@example.com");
       await db.users.updateUser(user.id, { stripeCustomerId: "cus_1" });
@@ -240,9 +186,11 @@ describe.each(DATABASES)("example adapters: $name", ({ name, skip, open }) => {
       ).toEqual([]);
       expect(await (await send()).json()).toEqual({ received: true, duplicate: true });
       expect(upsert).toHaveBeenCalledTimes(1);
-      expect(await db.query("SELECT event_id, processed_at IS NOT NULL AS done FROM webhook_events")).toEqual([
-        { event_id: `stripe:${event.id}`, done: true },
+      expect(await db.query("SELECT key, completed_at IS NOT NULL AS done FROM tollgate_idempotency")).toEqual([
+        { key: `stripe:${event.id}`, done: true },
       ]);
+      // The app's own webhook_events table holds Clerk signups only.
+      expect(await db.query("SELECT event_id FROM webhook_events")).toEqual([]);
     });
 
     it("20 concurrent claims of one key: exactly one is claimed", async () => {

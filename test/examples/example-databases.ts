@@ -9,15 +9,11 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import * as drizzleClerk from "../../examples/nextjs-drizzle/lib/db/clerk-handlers";
 import type { Database as DrizzleDatabase } from "../../examples/nextjs-drizzle/lib/db/database";
-import * as drizzleStore from "../../examples/nextjs-drizzle/lib/db/idempotency-store";
-import * as drizzleRateLimit from "../../examples/nextjs-drizzle/lib/db/rate-limit-store";
 import * as drizzleSchema from "../../examples/nextjs-drizzle/lib/db/schema";
 import * as drizzleSubscriptions from "../../examples/nextjs-drizzle/lib/db/subscriptions";
 import * as drizzleUsers from "../../examples/nextjs-drizzle/lib/db/users";
 import { PrismaClient } from "../../examples/nextjs-prisma/generated/prisma/client";
 import * as prismaClerk from "../../examples/nextjs-prisma/lib/db/clerk-handlers";
-import * as prismaStore from "../../examples/nextjs-prisma/lib/db/idempotency-store";
-import * as prismaRateLimit from "../../examples/nextjs-prisma/lib/db/rate-limit-store";
 import * as prismaSubscriptions from "../../examples/nextjs-prisma/lib/db/subscriptions";
 import * as prismaUsers from "../../examples/nextjs-prisma/lib/db/users";
 import type {
@@ -28,6 +24,7 @@ import type {
   SubscriptionDatabaseAdapter,
   WebhookDatabaseAdapter,
 } from "../../src/index.js";
+import { createPostgresIdempotencyStore, createPostgresRateLimitStore, type SqlQuery } from "../../src/security.js";
 import { createDatabase, migrate } from "../support/postgres.js";
 
 const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
@@ -35,8 +32,10 @@ const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
 /** One example's adapters, bound to one database connection: what an app instance builds at start. */
 export interface Adapters {
   clerk: ReturnType<typeof prismaClerk.clerkUserHandlers>;
-  store(options?: { now?: () => number }): IdempotencyStore;
-  rateLimitStore(options?: { now?: () => number }): RateLimitStore;
+  /** tollgate's PostgreSQL idempotency store, through the example's hand-over (`lib/db/client.ts`, `lib/db/prisma.ts`). */
+  store(): IdempotencyStore;
+  /** tollgate's PostgreSQL rate-limit store, the same way. */
+  rateLimitStore(): RateLimitStore;
   subscriptions: WebhookDatabaseAdapter;
   upsertSubscription(data: SubscriptionData): Promise<{ applied: boolean }>;
   users: CheckoutDatabaseAdapter;
@@ -69,13 +68,16 @@ export interface DatabaseKind {
   open(): Promise<TestDatabase>;
 }
 
-const TABLES = "credit_transactions, subscriptions, webhook_events, users, rate_limits";
+const TABLES =
+  "credit_transactions, subscriptions, webhook_events, users, tollgate_idempotency, tollgate_rate_limits, tollgate_cursors";
 
 function prismaAdapters(prisma: PrismaClient): Adapters {
+  // The hand-over of examples/nextjs-prisma/lib/db/prisma.ts.
+  const query: SqlQuery = (text, params) => prisma.$queryRawUnsafe(text, ...params);
   return {
     clerk: prismaClerk.clerkUserHandlers(prisma),
-    store: (options) => prismaStore.createPrismaIdempotencyStore(prisma, options),
-    rateLimitStore: (options) => prismaRateLimit.createPrismaRateLimitStore(prisma, options),
+    store: () => createPostgresIdempotencyStore(query),
+    rateLimitStore: () => createPostgresRateLimitStore(query),
     subscriptions: prismaSubscriptions.subscriptionAdapter(prisma),
     upsertSubscription: (data) => prismaSubscriptions.upsertSubscription(prisma, data),
     users: prismaUsers.userAdapter(prisma),
@@ -83,11 +85,12 @@ function prismaAdapters(prisma: PrismaClient): Adapters {
   };
 }
 
-function drizzleAdapters(db: DrizzleDatabase): Adapters {
+/** `query`: the hand-over of examples/nextjs-drizzle/lib/db/client.ts, `db.$client.query(text, params)`. */
+function drizzleAdapters(db: DrizzleDatabase, query: SqlQuery): Adapters {
   return {
     clerk: drizzleClerk.clerkUserHandlers(db),
-    store: (options) => drizzleStore.createDrizzleIdempotencyStore(db, options),
-    rateLimitStore: (options) => drizzleRateLimit.createDrizzleRateLimitStore(db, options),
+    store: () => createPostgresIdempotencyStore(query),
+    rateLimitStore: () => createPostgresRateLimitStore(query),
     subscriptions: drizzleSubscriptions.subscriptionAdapter(db),
     upsertSubscription: (data) => drizzleSubscriptions.upsertSubscription(db, data),
     users: drizzleUsers.userAdapter(db),
@@ -116,10 +119,13 @@ async function openPglite(orm: Orm): Promise<TestDatabase> {
   } else {
     const migrationsFolder = `${examples}nextjs-drizzle/drizzle`;
     await migratePglite(drizzlePglite({ client: db }), { migrationsFolder });
-    connect = () => ({
-      adapters: drizzleAdapters(drizzlePglite({ client: db, schema: drizzleSchema })),
-      close: async () => {},
-    });
+    connect = () => {
+      const drizzle = drizzlePglite({ client: db, schema: drizzleSchema });
+      return {
+        adapters: drizzleAdapters(drizzle, (text, params) => drizzle.$client.query(text, params)),
+        close: async () => {},
+      };
+    };
   }
   return database(connect, {
     query: async <T>(sql: string, params: unknown[] = []) => (await db.query<T>(sql, params)).rows,
@@ -146,7 +152,8 @@ async function openPostgres(orm: Orm): Promise<TestDatabase> {
         }
       : () => {
           const db = drizzlePg({ connection: { connectionString: url }, schema: drizzleSchema });
-          return { adapters: drizzleAdapters(db), close: () => db.$client.end() };
+          const query: SqlQuery = (text, params) => db.$client.query(text, params);
+          return { adapters: drizzleAdapters(db, query), close: () => db.$client.end() };
         };
   return database(connect, {
     query: async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],

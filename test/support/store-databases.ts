@@ -29,7 +29,7 @@ export interface StoreDatabase {
 export interface StoreServer {
   name: "PGlite" | "PostgreSQL";
   skip: string | false;
-  /** Short lease/TTL for real-time conformance runs on this server. */
+  /** Short lease/TTL for real-time conformance runs: room for a loaded machine (CI runs suites in parallel). */
   shortMs: number;
   open(options?: { clock?: boolean }): Promise<StoreDatabase>;
 }
@@ -73,7 +73,7 @@ async function openPostgres({ clock = false } = {}): Promise<StoreDatabase> {
 }
 
 export const STORE_SERVERS: StoreServer[] = [
-  { name: "PGlite", skip: false, shortMs: 100, open: openPglite },
+  { name: "PGlite", skip: false, shortMs: 250, open: openPglite },
   {
     name: "PostgreSQL",
     skip: process.env.DATABASE_URL ? false : "skipped: set DATABASE_URL to run against a real PostgreSQL",

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { bigserial, boolean, check, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
-// Millisecond timestamps with time zone everywhere: Stripe's event times and the idempotency
-// store's leases compare as instants, whatever the server's time zone.
+// Millisecond timestamps with time zone everywhere: Stripe's event times compare as instants,
+// whatever the server's time zone.
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 const timestamps = {
   createdAt: at("created_at").notNull().defaultNow(),
@@ -54,22 +54,15 @@ export const subscriptions = pgTable(
 );
 
 /**
- * Deliveries already handled. Two kinds of row share it: the signup transaction records the Clerk
- * `svix-id` (`msg_…`) next to the credits it grants, and the idempotency store keeps its claims
- * and completed ids under prefixed keys (`stripe:evt_…`, `clerk:msg_…`).
+ * Clerk signups already handled: the signup transaction records the delivery's `svix-id` (`msg_…`)
+ * next to the credits it grants. (The routes' idempotency claims live in tollgate's own table,
+ * `tollgate_idempotency`, from drizzle/0002_tollgate_stores.sql.)
  */
 export const webhookEvents = pgTable("webhook_events", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
   eventId: text("event_id").notNull().unique(),
   eventType: text("event_type"),
-  /** Null while a delivery holds the claim; set when processed. */
   processedAt: at("processed_at"),
-  /** End of the current claim's lease (idempotency store). */
-  lockedUntil: at("locked_until"),
-  /** Random per claim: a late release frees only its own claim, never a newer holder's. */
-  claimToken: text("claim_token"),
-  /** When a processed id stops answering as a duplicate; null = never. */
-  expiresAt: at("expires_at"),
   createdAt: at("created_at").notNull().defaultNow(),
 });
 
@@ -88,12 +81,3 @@ export const creditTransactions = pgTable(
   },
   (table) => [index("credit_transactions_user_id_idx").on(table.userId)],
 );
-
-/** Fixed-window request counts shared by every instance (the rate-limit store). */
-export const rateLimits = pgTable("rate_limits", {
-  /** `<route>:<client key>`, e.g. `checkout:203.0.113.7`. */
-  key: text("key").primaryKey(),
-  count: integer("count").notNull(),
-  /** End of the current window. */
-  resetAt: at("reset_at").notNull(),
-});

@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlQuery } from "tollgate/security";
 import { PrismaClient } from "../../generated/prisma/client";
 
 /**
@@ -16,3 +17,10 @@ const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 
 export const prisma: PrismaClient = globalForPrisma.prisma ?? createPrismaClient();
 if (process.env.NODE_ENV !== "production") globalForPrisma.prisma = prisma;
+
+/**
+ * How tollgate's PostgreSQL stores (idempotency, rate limits) run their statements: through Prisma's
+ * `$queryRawUnsafe`, which binds `$1, $2, …` parameters. Their tables come from
+ * prisma/migrations/0004_tollgate_stores.sql.
+ */
+export const query: SqlQuery = (text, params) => prisma.$queryRawUnsafe(text, ...params);

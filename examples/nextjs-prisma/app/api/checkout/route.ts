@@ -1,7 +1,7 @@
 import { createCheckoutRoute } from "tollgate";
+import { createPostgresRateLimitStore } from "tollgate/security";
 import { sessionEmail } from "../../../lib/auth";
-import { prisma } from "../../../lib/db/prisma";
-import { createPrismaRateLimitStore } from "../../../lib/db/rate-limit-store";
+import { prisma, query } from "../../../lib/db/prisma";
 import { subscriptionStatusAdapter, userAdapter } from "../../../lib/db/users";
 import { stripeClient } from "../../../lib/stripe";
 
@@ -14,7 +14,7 @@ const handler = createCheckoutRoute({
   ...subscriptionStatusAdapter(prisma),
   auth: sessionEmail,
   // Per client IP, counted in the database so the limit holds across every instance.
-  rateLimit: { limit: 10, windowMs: 60_000, store: createPrismaRateLimitStore(prisma) },
+  rateLimit: { limit: 10, windowMs: 60_000, store: createPostgresRateLimitStore(query) },
   stripe: {
     secretKey: process.env.STRIPE_SECRET_KEY,
     client: stripeClient(),

@@ -1,7 +1,7 @@
 import { createPortalRoute } from "tollgate";
+import { createPostgresRateLimitStore } from "tollgate/security";
 import { sessionEmail } from "../../../../lib/auth";
-import { db } from "../../../../lib/db/client";
-import { createDrizzleRateLimitStore } from "../../../../lib/db/rate-limit-store";
+import { db, query } from "../../../../lib/db/client";
 import { userAdapter } from "../../../../lib/db/users";
 import { stripeClient } from "../../../../lib/stripe";
 
@@ -12,7 +12,7 @@ const handler = createPortalRoute({
   findUserByEmail: userAdapter(db).findUserByEmail,
   auth: sessionEmail,
   // Per client IP, counted in the database so the limit holds across every instance.
-  rateLimit: { limit: 10, windowMs: 60_000, store: createDrizzleRateLimitStore(db) },
+  rateLimit: { limit: 10, windowMs: 60_000, store: createPostgresRateLimitStore(query) },
   stripe: {
     secretKey: process.env.STRIPE_SECRET_KEY,
     client: stripeClient(),

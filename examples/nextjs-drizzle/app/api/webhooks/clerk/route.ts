@@ -1,7 +1,7 @@
 import { createClerkWebhookRoute } from "tollgate";
+import { createPostgresIdempotencyStore } from "tollgate/security";
 import { clerkUserHandlers } from "../../../../lib/db/clerk-handlers";
-import { db } from "../../../../lib/db/client";
-import { createDrizzleIdempotencyStore } from "../../../../lib/db/idempotency-store";
+import { db, query } from "../../../../lib/db/client";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,7 +11,7 @@ const handler = createClerkWebhookRoute({
   // user.created grants the signup credits exactly once, in the same transaction as its svix-id.
   on: clerkUserHandlers(db),
   // Shared by every instance; Svix retries for about a day.
-  idempotency: { store: createDrizzleIdempotencyStore(db), ttlMs: 24 * 60 * 60 * 1000 },
+  idempotency: { store: createPostgresIdempotencyStore(query), ttlMs: 24 * 60 * 60 * 1000 },
 });
 
 export { handler as POST };

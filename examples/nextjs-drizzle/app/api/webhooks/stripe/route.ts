@@ -1,6 +1,6 @@
 import { createWebhookRoute } from "tollgate";
-import { db } from "../../../../lib/db/client";
-import { createDrizzleIdempotencyStore } from "../../../../lib/db/idempotency-store";
+import { createPostgresIdempotencyStore } from "tollgate/security";
+import { db, query } from "../../../../lib/db/client";
 import { subscriptionAdapter } from "../../../../lib/db/subscriptions";
 import { stripeClient } from "../../../../lib/stripe";
 
@@ -15,7 +15,7 @@ const handler = createWebhookRoute({
     webhookSecret: process.env.STRIPE_WEBHOOK_SECRET,
   },
   // Shared by every instance; Stripe retries for up to three days.
-  idempotency: { store: createDrizzleIdempotencyStore(db), ttlMs: 3 * 24 * 60 * 60 * 1000 },
+  idempotency: { store: createPostgresIdempotencyStore(query), ttlMs: 3 * 24 * 60 * 60 * 1000 },
 });
 
 export { handler as POST };

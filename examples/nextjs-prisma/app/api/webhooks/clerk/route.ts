@@ -1,7 +1,7 @@
 import { createClerkWebhookRoute } from "tollgate";
+import { createPostgresIdempotencyStore } from "tollgate/security";
 import { clerkUserHandlers } from "../../../../lib/db/clerk-handlers";
-import { createPrismaIdempotencyStore } from "../../../../lib/db/idempotency-store";
-import { prisma } from "../../../../lib/db/prisma";
+import { prisma, query } from "../../../../lib/db/prisma";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,7 +11,7 @@ const handler = createClerkWebhookRoute({
   // user.created grants the signup credits exactly once, in the same transaction as its svix-id.
   on: clerkUserHandlers(prisma),
   // Shared by every instance; Svix retries for about a day.
-  idempotency: { store: createPrismaIdempotencyStore(prisma), ttlMs: 24 * 60 * 60 * 1000 },
+  idempotency: { store: createPostgresIdempotencyStore(query), ttlMs: 24 * 60 * 60 * 1000 },
 });
 
 export { handler as POST };

@@ -1,6 +1,6 @@
 import { createWebhookRoute } from "tollgate";
-import { createPrismaIdempotencyStore } from "../../../../lib/db/idempotency-store";
-import { prisma } from "../../../../lib/db/prisma";
+import { createPostgresIdempotencyStore } from "tollgate/security";
+import { prisma, query } from "../../../../lib/db/prisma";
 import { subscriptionAdapter } from "../../../../lib/db/subscriptions";
 import { stripeClient } from "../../../../lib/stripe";
 
@@ -15,7 +15,7 @@ const handler = createWebhookRoute({
     webhookSecret: process.env.STRIPE_WEBHOOK_SECRET,
   },
   // Shared by every instance; Stripe retries for up to three days.
-  idempotency: { store: createPrismaIdempotencyStore(prisma), ttlMs: 3 * 24 * 60 * 60 * 1000 },
+  idempotency: { store: createPostgresIdempotencyStore(query), ttlMs: 3 * 24 * 60 * 60 * 1000 },
 });
 
 export { handler as POST };

@@ -1,0 +1,32 @@
+-- tollgate's PostgreSQL stores replace this app's own: the tables below are postgresStoreSchema()
+-- from tollgate/security, verbatim (statement breakpoints aside; a test checks they agree).
+DROP TABLE "rate_limits";
+--> statement-breakpoint
+ALTER TABLE "webhook_events" DROP COLUMN "locked_until";
+--> statement-breakpoint
+ALTER TABLE "webhook_events" DROP COLUMN "claim_token";
+--> statement-breakpoint
+ALTER TABLE "webhook_events" DROP COLUMN "expires_at";
+--> statement-breakpoint
+CREATE TABLE IF NOT EXISTS "tollgate_idempotency" (
+  key text PRIMARY KEY,
+  claim_token text,
+  completed_at timestamptz,
+  expires_at timestamptz NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "tollgate_idempotency_expires_at_idx" ON "tollgate_idempotency" (expires_at);
+--> statement-breakpoint
+CREATE TABLE IF NOT EXISTS "tollgate_rate_limits" (
+  key text PRIMARY KEY,
+  count integer NOT NULL,
+  reset_at timestamptz NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "tollgate_rate_limits_reset_at_idx" ON "tollgate_rate_limits" (reset_at);
+--> statement-breakpoint
+CREATE TABLE IF NOT EXISTS "tollgate_cursors" (
+  name text PRIMARY KEY,
+  value text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
