@@ -185,6 +185,29 @@ describe("createStripeReconcileRoute: failures and events in flight hold the cur
     expect(t.handled).toEqual(["evt_000001"]);
   });
 
+  it("hands the causes of a failed event and of a 502 to onError, route stripe-reconcile, and nothing to the console", async () => {
+    const reported: Array<{ route: string; code: string; message: string }> = [];
+    const t = reconcileSetup({
+      upsertSubscription: async () => {
+        throw new Error("deadlock detected");
+      },
+      onError: (error, info) =>
+        void reported.push({ route: info.route, code: info.code, message: String((error as Error).cause ?? error) }),
+    });
+    const console = vi.mocked(globalThis.console.error);
+    console.mockClear();
+    t.stripe.emit("customer.subscription.updated", sub(), nowSeconds() - 100);
+    expect((await t.sweep()).body).toMatchObject({ failed: 1, done: false });
+    t.stripe.fail(new Error("api down"));
+    expect((await t.sweep()).status).toBe(502);
+    expect(reported.map(({ route, code }) => [route, code])).toEqual([
+      ["stripe-reconcile", "HANDLER_FAILED"],
+      ["stripe-reconcile", "UPSTREAM_ERROR"],
+    ]);
+    expect(reported[0]?.message).toContain("deadlock detected");
+    expect(console).not.toHaveBeenCalled();
+  });
+
   it("answers 502 UPSTREAM_ERROR when listing fails, leaving the cursor as it was", async () => {
     const t = reconcileSetup();
     await t.cursor.set("stripe-reconcile:events", `events:${nowSeconds() - 500}`);

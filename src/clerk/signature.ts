@@ -10,6 +10,7 @@ import { type SignatureScheme, signature } from "../security/signature.js";
 import type { VerifyOptions } from "../stripe/signature.js";
 
 const encoder = new TextEncoder();
+const UNIX_SECONDS = /^\d{1,15}$/;
 
 /** The three Svix headers; `webhook-*` (Standard Webhooks) names are accepted as twins. */
 export interface SvixHeaders {
@@ -47,7 +48,7 @@ export function parseSvixHeaders(source: HeaderSource): SvixHeaders {
     signature = header(source, "webhook-signature");
   }
   if (!present(id) || !present(timestamp) || !present(signature)) throw new TollgateError("MISSING_SIGNATURE");
-  if (!/^\d{1,15}$/.test(timestamp.trim())) throw new TollgateError("INVALID_SIGNATURE");
+  if (!UNIX_SECONDS.test(timestamp.trim())) throw new TollgateError("INVALID_SIGNATURE");
   const signatures: Uint8Array[] = [];
   for (const entry of signature.split(" ")) {
     const comma = entry.indexOf(",");

@@ -15,6 +15,8 @@ export interface BodySettings {
 
 export const BODY_SETTINGS = Symbol.for("tollgate.body-settings");
 
+const DIGITS = /^\d+$/;
+
 /** Checks a `bodyTimeoutMs` option: a positive integer number of milliseconds. */
 export function resolveBodyTimeout(value: unknown): number {
   if (value === undefined) return BODY_TIMEOUT_MS;
@@ -70,7 +72,7 @@ export function clientAborted(): TollgateError {
  * early; it never replaces the count.
  */
 export function createBodyTap(source: ChunkSource | null, options: BodyTapOptions): BodyTap {
-  const declaredLength = options.declared !== null && /^\d+$/.test(options.declared) ? Number(options.declared) : null;
+  const declaredLength = options.declared !== null && DIGITS.test(options.declared) ? Number(options.declared) : null;
   const timeoutMs = options.timeoutMs ?? BODY_TIMEOUT_MS;
   let limit = options.maxBytes ?? DEFAULT_BODY_LIMIT;
   const chunks: Uint8Array[] = [];

@@ -20,6 +20,10 @@ export interface SourceIpOptions {
 
 // Characters an IPv4 or IPv6 address (with an IPv6 zone) may hold; anything else is not an address.
 const ADDRESS = /^[0-9a-f:.]+(%[0-9a-z_.-]+)?$/i;
+// Compiled once, not per request.
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const IPV4_WITH_PORT = /^\d{1,3}(\.\d{1,3}){3}:\d+$/;
+const IPV4_MAPPED = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/;
 
 /**
  * An address as a proxy wrote it → the bare address, or null when it is none: ports and brackets
@@ -33,12 +37,12 @@ export function normalizeIp(value: string | null | undefined): string | null {
     const end = ip.indexOf("]");
     if (end === -1) return null;
     ip = ip.slice(1, end);
-  } else if (/^\d{1,3}(\.\d{1,3}){3}:\d+$/.test(ip)) {
+  } else if (IPV4_WITH_PORT.test(ip)) {
     ip = ip.slice(0, ip.lastIndexOf(":"));
   }
-  if (!ADDRESS.test(ip) || (!ip.includes(":") && !/^\d{1,3}(\.\d{1,3}){3}$/.test(ip))) return null;
+  if (!ADDRESS.test(ip) || (!ip.includes(":") && !IPV4.test(ip))) return null;
   ip = ip.toLowerCase();
-  const mapped = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/.exec(ip);
+  const mapped = IPV4_MAPPED.exec(ip);
   return mapped ? (mapped[1] as string) : ip;
 }
 

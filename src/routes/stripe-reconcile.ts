@@ -8,7 +8,7 @@ import type { ReconcileOptions } from "../reconcile/options.js";
 import type { ReconcileMode } from "../reconcile/summary.js";
 import { JSON_BODY_LIMIT } from "../security/body-limit.js";
 import { reportStripeMode } from "../stripe/client.js";
-import { assertFunction, assertObject, routeLayers } from "./options.js";
+import { assertFunction, assertObject, routeLayers, routeOptions } from "./options.js";
 
 export interface StripeReconcileRouteOptions extends ReconcileOptions {
   /**
@@ -51,7 +51,7 @@ export function createStripeReconcileRoute(options: StripeReconcileRouteOptions)
   layers.push(authorization(authorize));
   const budget = engine.maxDurationMs - Math.min(SAVE_RESERVE_MS, engine.maxDurationMs / 10);
 
-  return compose(layers, reconcileEndpoint(engine, budget), { route: RECONCILE_ROUTE });
+  return compose(layers, reconcileEndpoint(engine, budget), routeOptions(options, RECONCILE_ROUTE));
 }
 
 function authorization(authorize: StripeReconcileRouteOptions["authorize"]): Middleware {

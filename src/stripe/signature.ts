@@ -23,6 +23,7 @@ interface StripeHeader {
 }
 
 const encoder = new TextEncoder();
+const UNIX_SECONDS = /^\d{1,15}$/;
 
 /** Parses `t=…,v1=…,v1=…` (other schemes such as `v0` are ignored). */
 export function parseStripeHeader(header: string | null | undefined): StripeHeader {
@@ -43,7 +44,7 @@ export function parseStripeHeader(header: string | null | undefined): StripeHead
     }
   }
   const [t] = timestamps;
-  if (timestamps.length !== 1 || t === undefined || !/^\d{1,15}$/.test(t) || v1Count === 0) {
+  if (timestamps.length !== 1 || t === undefined || !UNIX_SECONDS.test(t) || v1Count === 0) {
     throw new TollgateError("INVALID_SIGNATURE");
   }
   return { timestamp: Number(t), signatures };

@@ -21,6 +21,7 @@ const CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const STRIPE_WEBHOOK_SECRET = "whsec_e2e_stripe";
 const APP_URL = "http://127.0.0.1:3000";
 const PRICE = "price_e2e_pro";
+const CRON_SECRET = "e2e-cron-secret-0123456789";
 const E2E_SEED = 14;
 
 const EXAMPLES = [
@@ -61,6 +62,7 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
         STRIPE_PRICE_ID: PRICE,
         STRIPE_WEBHOOK_SECRET,
         CLERK_WEBHOOK_SECRET: CLERK_SECRET,
+        CRON_SECRET,
         DEMO_AUTH: "header",
       });
     });
@@ -425,6 +427,22 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
           body: { code: "VALIDATION_ERROR" },
         });
         expect(stripe.requests.length).toBe(before);
+      });
+    });
+
+    describe("Stripe reconcile route: only the scheduler's bearer token opens it", () => {
+      it.each([
+        ["no token", {}, 401, "UNAUTHORIZED"],
+        ["a wrong token", { authorization: "Bearer e2e-cron-secret-012345678" }, 401, "UNAUTHORIZED"],
+        [
+          "the token, with a mode it does not know",
+          { authorization: `Bearer ${CRON_SECRET}` },
+          400,
+          "VALIDATION_ERROR",
+        ],
+      ])("GET with %s → %i", async (_name, headers, status, code) => {
+        const response = await call("/api/stripe/reconcile?mode=nonsense", { headers });
+        expect(response).toMatchObject({ status, body: { code } });
       });
     });
   });

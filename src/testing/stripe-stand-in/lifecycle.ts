@@ -225,11 +225,11 @@ function startPeriod(
 /** Pays the open invoice of a `past_due` subscription: `active` again; later payments succeed. */
 export function payLatestInvoice(account: Account, id: string, request?: RequestRef): StripeObject {
   const record = sub(account, id);
-  record.payments_fail = false;
   const invoice = record.latest_invoice ? account.invoices.get(record.latest_invoice) : undefined;
   if (!invoice || invoice.status === "paid") {
     throw new StandInError(400, "invalid_request_error", `${id} has no open invoice.`);
   }
+  record.payments_fail = false;
   invoice.status = "paid";
   invoice.amount_paid = invoice.amount_due;
   const options = request ? { request } : {};

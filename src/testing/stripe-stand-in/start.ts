@@ -51,12 +51,17 @@ export interface StripeStandInOptions {
 
 /** A subscription created directly (without Checkout). */
 export interface SubscriptionInput {
+  /** An existing customer's id (`customers.create`, or one your app created through the API). */
   customer: string;
+  /** A price id; unknown ids are created on first use at 10.00 USD a month. */
   price: string;
+  /** @default 1 */
   quantity?: number;
+  /** The subscription's metadata. @default {} */
   metadata?: Record<string, string>;
   /** Days of trial (`trialing` until then). @default 0 */
   trialDays?: number;
+  /** @default the stand-in's `billingMode` */
   billingMode?: "flexible" | "classic";
 }
 
