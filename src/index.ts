@@ -20,6 +20,7 @@ export {
   TollgateError,
   type TollgateErrorOptions,
 } from "./http/errors.js";
+export type { ErrorInfo, ErrorReporter } from "./http/report-error.js";
 export type { TimestampWindowOptions } from "./http/time-window.js";
 export type { ReconcileOptions } from "./reconcile/options.js";
 export { type ReconcileRunOptions, reconcileStripe } from "./reconcile/reconcile-stripe.js";

@@ -5,7 +5,7 @@ import type { Middleware } from "../http/compose.js";
 import type { HeaderReader } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
 import { secretList } from "../http/secrets.js";
-import { checkTimestamp, resolveWindow } from "../http/time-window.js";
+import { checkTimestamp, resolveNow, resolveWindow } from "../http/time-window.js";
 import { type SignatureScheme, signature } from "../security/signature.js";
 import type { VerifyOptions } from "../stripe/signature.js";
 
@@ -100,8 +100,9 @@ export async function verifySvixSignature(
   options: VerifyOptions = {},
 ): Promise<{ id: string; timestamp: number }> {
   const window = resolveWindow(options, "options");
+  const now = resolveNow(options.now);
   const verified = await matchSvixSignature(toBytes(rawBody), headers, secretList(secrets, "Svix webhook secret"));
-  checkTimestamp(verified.timestamp, window, options.now);
+  checkTimestamp(verified.timestamp, window, now);
   return verified;
 }
 

@@ -39,6 +39,11 @@ export interface AuditEntry {
   syncStatus?: string;
   /** Stripe routes with a key configured: whether it is a test or live key. */
   stripeMode?: "test" | "live";
+  /**
+   * Set when the request succeeded but left something undone: `"COMPLETE_FAILED"` when the
+   * idempotency store could not mark the event processed (a redelivery may be processed again).
+   */
+  warning?: string;
   /** Masked email (`ja***@example.com`) on checkout, status and portal routes. */
   email?: string;
 }

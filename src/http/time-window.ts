@@ -38,6 +38,15 @@ export function resolveWindow(options: TimestampWindowOptions = {}, prefix = "ti
   });
 }
 
+/** Checks a verifier's `now` option: a finite number of milliseconds (`NaN` would disable the window). */
+export function resolveNow(now: unknown): number {
+  if (now === undefined) return Date.now();
+  if (typeof now !== "number" || !Number.isFinite(now)) {
+    throw new TypeError("tollgate: options.now must be a finite number of milliseconds");
+  }
+  return now;
+}
+
 /**
  * Throws `TIMESTAMP_TOO_OLD` / `TIMESTAMP_IN_FUTURE` when `signedAt` (unix seconds) lies outside
  * the window around `nowMs`. Seconds are compared whole, as Stripe and Svix do.

@@ -1,10 +1,11 @@
 import type { Middleware } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
+import { reportError } from "../http/report-error.js";
 import { answer } from "../http/response.js";
 import { createMemoryIdempotencyStore } from "../stores/memory-idempotency.js";
 import type { IdempotencyStore } from "../stores/types.js";
-import { storeCall } from "../stores/with-timeout.js";
+import { STORE_TIMEOUT_MS, storeCall } from "../stores/with-timeout.js";
 
 export interface IdempotencyOptions {
   /**
@@ -27,6 +28,13 @@ export interface IdempotencyOptions {
    * @default 60_000
    */
   leaseMs?: number;
+  /**
+   * Milliseconds each store call (claim, complete, release) may take; a slower or failing store
+   * answers 503 `STORE_UNAVAILABLE` so the sender retries, and a claim that lands after its call
+   * timed out is released. A positive integer.
+   * @default 5_000
+   */
+  timeoutMs?: number;
   /** The id to claim. @default `ctx.state.idempotencyKey`, set by the event payload layer */
   key?: (ctx: RouteContext) => string | undefined;
 }
@@ -44,6 +52,8 @@ function positive(value: number | undefined, fallback: number, name: string): nu
  * without running the handler; an id being processed right now answers 409 `EVENT_IN_FLIGHT`. The
  * claim is completed only when the handler answered 2xx, and released otherwise (thrown error or
  * non-2xx), so the sender's retry is processed. A failing store answers 503 `STORE_UNAVAILABLE`.
+ * A `complete` that fails leaves the 200 but marks the audit entry `level: "warn"`,
+ * `warning: "COMPLETE_FAILED"` (its cause goes to `onError`).
  *
  * @example
  * compose([…, eventPayload(…), idempotency({ ttlMs: 600_000 })], endpoint);
@@ -53,13 +63,24 @@ export function idempotency(options: IdempotencyOptions = {}): Middleware {
   const ttlMs = positive(options.ttlMs, 300_000, "ttlMs");
   const leaseMs = positive(options.leaseMs, 60_000, "leaseMs");
   const keyOf = options.key ?? ((ctx: RouteContext) => ctx.state.idempotencyKey);
+  const timeoutMs = options.timeoutMs ?? STORE_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+    throw new TypeError("tollgate: idempotency.timeoutMs must be a positive integer number of milliseconds");
+  }
   return async function idempotency(ctx, next) {
     const key = keyOf(ctx);
     if (!key)
       throw new TollgateError("CONFIGURATION_ERROR", {
         cause: new Error("idempotency runs before the event id is known"),
       });
-    const claim = await storeCall(() => store.claim(key, leaseMs));
+    // A claim that lands after the timeout answered 503 belongs to nobody: free it for the retry.
+    const claim = await storeCall(
+      () => store.claim(key, leaseMs),
+      timeoutMs,
+      (late) => {
+        if (late === "claimed") void storeCall(() => store.release(key), timeoutMs).catch(() => {});
+      },
+    );
     if (claim === "duplicate") {
       ctx.audit.outcome = "duplicate";
       return answer({ received: true, duplicate: true });
@@ -70,26 +91,29 @@ export function idempotency(options: IdempotencyOptions = {}): Middleware {
     try {
       response = await next();
     } catch (error) {
-      await release(store, key, leaseEnd);
+      await release(store, key, leaseEnd, timeoutMs);
       throw error;
     }
     if (response.ok) {
       // The work is done: a failed write of the marker must not turn success into a retry that repeats it.
-      await storeCall(() => store.complete(key, ttlMs)).catch((error) => {
-        console.error(`[tollgate] could not mark ${key} processed; requestId=${ctx.requestId}`, error);
+      // The entry says so (a redelivery may be processed again) and the cause goes to onError.
+      await storeCall(() => store.complete(key, ttlMs), timeoutMs).catch((error) => {
+        ctx.audit.level = "warn";
+        ctx.audit.warning = "COMPLETE_FAILED";
+        reportError(ctx, error, "COMPLETE_FAILED");
       });
     } else {
-      await release(store, key, leaseEnd);
+      await release(store, key, leaseEnd, timeoutMs);
     }
     return response;
   };
 }
 
-async function release(store: IdempotencyStore, key: string, leaseEnd: number): Promise<void> {
+async function release(store: IdempotencyStore, key: string, leaseEnd: number, timeoutMs: number): Promise<void> {
   // A claim whose lease ran out may belong to another request by now (a redelivery claimed it while
   // this one was still running): releasing by key would free that claim and let a third copy run. An
   // expired claim is claimable anyway, so there is nothing of ours left to release.
   if (Date.now() >= leaseEnd) return;
   // If release fails the lease still expires, after which the retry is processed.
-  await storeCall(() => store.release(key)).catch(() => {});
+  await storeCall(() => store.release(key), timeoutMs).catch(() => {});
 }

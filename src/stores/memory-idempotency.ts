@@ -36,10 +36,13 @@ export function createMemoryIdempotencyStore(options: MemoryStoreOptions = {}): 
   // id → end of its duplicate window, least recently used evicted at max.
   const done = new LRUCache<string, number>({ max });
   // id → end of its lease. As many as requests in progress; leases a hung request left behind are
-  // swept once there are more than max of them.
+  // swept once there are more than max of them. The next sweep waits until the map has doubled
+  // since, so many live claims cost an amortised constant per claim, not a scan per claim.
   const inFlight = new Map<string, number>();
+  let sweepAt = max;
   const sweep = (current: number) => {
     for (const [key, leaseEnd] of inFlight) if (leaseEnd <= current) inFlight.delete(key);
+    sweepAt = Math.max(max, inFlight.size * 2);
   };
   return {
     async claim(key, leaseMs): Promise<ClaimResult> {
@@ -48,7 +51,7 @@ export function createMemoryIdempotencyStore(options: MemoryStoreOptions = {}): 
       if (doneUntil !== undefined && doneUntil > current) return "duplicate";
       const leaseEnd = inFlight.get(key);
       if (leaseEnd !== undefined && leaseEnd > current) return "in-flight";
-      if (inFlight.size >= max) sweep(current);
+      if (inFlight.size >= sweepAt) sweep(current);
       inFlight.set(key, current + leaseMs);
       return "claimed";
     },

@@ -41,12 +41,24 @@ function watch(call: Pending): void {
 /**
  * Runs a store call; a throw, a rejection or a call slower than `timeoutMs` (checked every 250 ms)
  * becomes `STORE_UNAVAILABLE`, so the sender retries later instead of the event being processed
- * unguarded.
+ * unguarded. `onLate` receives the result of a call that succeeded after it timed out (e.g. a
+ * claim to release: nobody will ever complete it).
  */
-export function storeCall<T>(call: () => Promise<T>, timeoutMs = STORE_TIMEOUT_MS): Promise<T> {
+export function storeCall<T>(
+  call: () => Promise<T>,
+  timeoutMs = STORE_TIMEOUT_MS,
+  onLate?: (value: T) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    let timedOut = false;
     const fail = (cause: unknown) => reject(new TollgateError("STORE_UNAVAILABLE", { cause }));
-    const entry: Pending = { deadline: Date.now() + timeoutMs, fail };
+    const entry: Pending = {
+      deadline: Date.now() + timeoutMs,
+      fail: (cause) => {
+        timedOut = true;
+        fail(cause);
+      },
+    };
     let result: Promise<T>;
     try {
       result = call();
@@ -58,7 +70,8 @@ export function storeCall<T>(call: () => Promise<T>, timeoutMs = STORE_TIMEOUT_M
     Promise.resolve(result).then(
       (value) => {
         pending.delete(entry);
-        resolve(value);
+        if (timedOut) onLate?.(value);
+        else resolve(value);
       },
       (error) => {
         pending.delete(entry);

@@ -89,7 +89,10 @@ describe.each(["web", "node"] as const)("verifyStripeSignature with the %s HMAC"
     ["an empty secret", "", "CONFIGURATION_ERROR"],
     ["a whitespace secret", "   ", "CONFIGURATION_ERROR"],
     ["no secrets", [], "CONFIGURATION_ERROR"],
-    ["a list with an empty entry", [SECRET, ""], "CONFIGURATION_ERROR"],
+    ["a list with an empty entry (skipped)", [SECRET, ""], "OK"],
+    ["a list with an unset entry (skipped)", [undefined, SECRET], "OK"],
+    ["a list of only empty and unset entries", ["", undefined], "CONFIGURATION_ERROR"],
+    ["a secret with a pasted newline (trimmed)", `${SECRET}\n`, "OK"],
     ["an unset secret", undefined, "CONFIGURATION_ERROR"],
   ] as const)("secrets: %s → %s", async (_case, secrets, code) => {
     expect(await outcomeOf(verifyStripeSignature(BODY, GOOD, secrets as unknown as string[]))).toBe(code);

@@ -4,7 +4,7 @@ import { cachedKey } from "../crypto/key-cache.js";
 import type { Middleware } from "../http/compose.js";
 import { TollgateError } from "../http/errors.js";
 import { secretList } from "../http/secrets.js";
-import { checkTimestamp, resolveWindow } from "../http/time-window.js";
+import { checkTimestamp, resolveNow, resolveWindow } from "../http/time-window.js";
 import { type SignatureScheme, signature } from "../security/signature.js";
 
 /** Options of the signature verifiers. */
@@ -13,7 +13,11 @@ export interface VerifyOptions {
   pastSeconds?: number;
   /** Seconds a signed timestamp may be ahead of the clock. @default 60 */
   futureSeconds?: number;
-  /** The current time in milliseconds since the epoch. @default Date.now() */
+  /**
+   * The current time in milliseconds since the epoch; anything but a finite number is a
+   * `TypeError` (`NaN` would disable the window).
+   * @default Date.now()
+   */
   now?: number;
 }
 
@@ -77,8 +81,9 @@ export async function verifyStripeSignature(
   options: VerifyOptions = {},
 ): Promise<{ timestamp: number }> {
   const window = resolveWindow(options, "options");
+  const now = resolveNow(options.now);
   const timestamp = await matchStripeSignature(toBytes(rawBody), header, secretList(secrets, "Stripe webhook secret"));
-  checkTimestamp(timestamp, window, options.now);
+  checkTimestamp(timestamp, window, now);
   return { timestamp };
 }
 

@@ -2,7 +2,7 @@ import { TollgateError } from "../http/errors.js";
 
 // Control characters, any whitespace, and backslashes (which browsers treat as "/").
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\s\\]/u;
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\s\\\p{Cf}]/u;
 const RELATIVE_BASE = "http://tollgate.invalid";
 
 function refuse(): never {
@@ -11,20 +11,39 @@ function refuse(): never {
   });
 }
 
-function hasDotDotSegment(path: string): boolean {
-  return (
-    path
-      .split(/[?#]/, 1)[0]
-      ?.split("/")
-      .some((segment) => segment === "..") ?? false
-  );
+/** Decodes percent-escapes until nothing changes (at most a few rounds), as layers of decoders would. */
+function decodeFully(text: string): string {
+  let current = text;
+  for (let round = 0; round < 5; round++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return current;
+    }
+    if (next === current) return current;
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * True when the path (before `?` or `#`), decoded as many times as it takes, has a `..` segment,
+ * or anything the once-decoded check would refuse: a browser resolves `%2e%2e`, `.%2e` and `%2e.`
+ * as `..`, and an app that decodes the parameter again turns `%252e%252e` into one.
+ */
+function hasHiddenTraversal(decoded: string): boolean {
+  const path = decodeFully(decoded.split(/[?#]/, 1)[0] ?? "");
+  if (FORBIDDEN.test(path) || path.startsWith("//")) return true;
+  return path.split("/").some((segment) => segment === "..");
 }
 
 /**
  * Judges a `callbackUrl` after decoding it once: a same-origin path (one leading `/`, not `//`) or an
  * absolute http(s) URL whose origin is in `allowedOrigins`. Refuses backslashes, control characters,
- * whitespace, `..` segments (encoded or not), credentials, and every other scheme (`javascript:`,
- * `data:`, …), which closes the open redirect. Empty, null or undefined → null (absent).
+ * whitespace, Unicode format characters (`\p{Cf}`: zero-width, bidi overrides), `..` segments in
+ * any encoding a browser or a second decode resolves (`%2e%2e`, `.%2e`, `%252e%252e`),
+ * credentials, and every other scheme (`javascript:`, `data:`, …), which closes the open redirect. Empty, null or undefined → null (absent).
  *
  * @returns the decoded URL to carry, or null when absent
  * @example
@@ -40,7 +59,7 @@ export function validateCallbackUrl(value: unknown, allowedOrigins: readonly str
   } catch {
     refuse();
   }
-  if (decoded === "" || FORBIDDEN.test(decoded) || hasDotDotSegment(decoded)) refuse();
+  if (decoded === "" || FORBIDDEN.test(decoded) || hasHiddenTraversal(decoded)) refuse();
 
   if (decoded.startsWith("/")) {
     if (decoded.startsWith("//")) refuse();
