@@ -1,9 +1,7 @@
 import { createStripeReconcileRoute } from "tollgate";
-import { createPostgresCursorStore } from "tollgate/security";
+import { createPostgresCursorStore, createPostgresIdempotencyStore } from "tollgate/security";
 import { fromScheduler } from "../../../../lib/cron-auth";
-import { db } from "../../../../lib/db/client";
-import { createDrizzleIdempotencyStore } from "../../../../lib/db/idempotency-store";
-import { query } from "../../../../lib/db/query";
+import { db, query } from "../../../../lib/db/client";
 import { subscriptionAdapter } from "../../../../lib/db/subscriptions";
 import { stripeClient } from "../../../../lib/stripe";
 
@@ -13,9 +11,9 @@ import { stripeClient } from "../../../../lib/stripe";
 const handler = createStripeReconcileRoute({
   ...subscriptionAdapter(db),
   stripe: { secretKey: process.env.STRIPE_SECRET_KEY, client: stripeClient() },
-  idempotency: { store: createDrizzleIdempotencyStore(db), ttlMs: 31 * 24 * 60 * 60 * 1000 },
-  // Where the sweep got to, in the `tollgate_cursors` table (created on first use).
-  cursor: createPostgresCursorStore(query, { createTable: true }),
+  idempotency: { store: createPostgresIdempotencyStore(query), ttlMs: 31 * 24 * 60 * 60 * 1000 },
+  // Where the sweep got to: the `tollgate_cursors` table of the migrations.
+  cursor: createPostgresCursorStore(query),
   authorize: fromScheduler,
   maxDurationMs: 25_000,
 });

@@ -1,8 +1,7 @@
 import { createStripeReconcileRoute } from "tollgate";
-import { createPostgresCursorStore } from "tollgate/security";
+import { createPostgresCursorStore, createPostgresIdempotencyStore } from "tollgate/security";
 import { fromScheduler } from "../../../../lib/cron-auth";
-import { createPrismaIdempotencyStore } from "../../../../lib/db/idempotency-store";
-import { prisma } from "../../../../lib/db/prisma";
+import { prisma, query } from "../../../../lib/db/prisma";
 import { subscriptionAdapter } from "../../../../lib/db/subscriptions";
 import { stripeClient } from "../../../../lib/stripe";
 
@@ -12,9 +11,9 @@ import { stripeClient } from "../../../../lib/stripe";
 const handler = createStripeReconcileRoute({
   ...subscriptionAdapter(prisma),
   stripe: { secretKey: process.env.STRIPE_SECRET_KEY, client: stripeClient() },
-  idempotency: { store: createPrismaIdempotencyStore(prisma), ttlMs: 31 * 24 * 60 * 60 * 1000 },
-  // Where the sweep got to, in the `tollgate_cursors` table (created on first use).
-  cursor: createPostgresCursorStore((text, params) => prisma.$queryRawUnsafe(text, ...params), { createTable: true }),
+  idempotency: { store: createPostgresIdempotencyStore(query), ttlMs: 31 * 24 * 60 * 60 * 1000 },
+  // Where the sweep got to: the `tollgate_cursors` table of the migrations.
+  cursor: createPostgresCursorStore(query),
   authorize: fromScheduler,
   maxDurationMs: 25_000,
 });
