@@ -8,15 +8,15 @@ import { currentHref } from "./request.js";
  */
 export function isSafeRedirect(url: unknown): url is string {
   if (typeof url !== "string" || url === "") return false;
+  const here = currentHref();
   let target: URL;
-  let page: URL;
   try {
-    page = new URL(currentHref());
-    target = new URL(url, page);
+    target = here === undefined ? new URL(url) : new URL(url, here);
   } catch {
     return false;
   }
-  return target.protocol === "https:" || target.origin === page.origin;
+  if (target.protocol === "https:") return true;
+  return here !== undefined && target.origin !== "null" && target.origin === new URL(here).origin;
 }
 
 /** Follows a redirect the way a link would: `window.location.assign(url)`. */

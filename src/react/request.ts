@@ -48,16 +48,30 @@ export function networkError(route: ClientRoute, cause: unknown): TollgateClient
   return new TollgateClientError(route, "network", { cause });
 }
 
-/** Resolves a route URL (relative to the page) and sets query parameters, skipping empty ones. */
+/**
+ * Adds query parameters to a route URL, skipping empty ones, and otherwise leaves it as given
+ * (relative URLs stay relative: `fetch` resolves them against the page).
+ */
 export function withQuery(url: string, query: Record<string, string | null | undefined>): string {
-  const resolved = new URL(url, currentHref());
+  const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    if (value) resolved.searchParams.set(name, value);
+    if (value) params.set(name, value);
   }
-  return resolved.href;
+  const added = params.toString();
+  if (added === "") return url;
+  const hash = url.indexOf("#");
+  const base = hash === -1 ? url : url.slice(0, hash);
+  const separator = !base.includes("?") ? "?" : base.endsWith("?") || base.endsWith("&") ? "" : "&";
+  return `${base}${separator}${added}`;
 }
 
-/** The page's URL; a placeholder origin outside a browser (server rendering never sends requests). */
-export function currentHref(): string {
-  return typeof window === "undefined" ? "http://localhost/" : window.location.href;
+/** The page's URL, or `undefined` outside a browser (server rendering never sends requests). */
+export function currentHref(): string | undefined {
+  if (typeof window === "undefined") return undefined;
+  const href = window.location?.href;
+  return typeof href === "string" && href !== ""
+    ? href
+    : typeof document === "undefined"
+      ? undefined
+      : document.baseURI;
 }

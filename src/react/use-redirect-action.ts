@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ClientRoute, TollgateClientError } from "./client-error.js";
 import { useLatest, useMounted } from "./lifecycle.js";
 import { assignLocation, isSafeRedirect } from "./redirect.js";
-import { answerError, callRoute, errorCode, networkError, withQuery } from "./request.js";
+import { answerError, callRoute, errorCode, networkError } from "./request.js";
 
 /** What `useCheckout` and `usePortal` return. */
 export interface RedirectAction {
@@ -67,7 +67,7 @@ export function useRedirectAction(options: RedirectActionOptions): RedirectActio
     };
     let answer: Awaited<ReturnType<typeof callRoute>>;
     try {
-      answer = await callRoute(withQuery(url, {}), {
+      answer = await callRoute(url, {
         method: "POST",
         signal: abort.signal,
         ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),

@@ -12,7 +12,8 @@ export interface NextApp {
   skip: string | undefined;
   /** Runs the example's `npm run build` (its own build script: Prisma's generates the client first). */
   build(env?: Record<string, string>): Promise<void>;
-  start(env?: Record<string, string>): Promise<RunningApp>;
+  /** Starts `next start` on `port` (default: a free one). */
+  start(env?: Record<string, string>, port?: number): Promise<RunningApp>;
 }
 
 export interface RunningApp {
@@ -48,8 +49,8 @@ export function nextApp(dir: string, label: string): NextApp {
       );
       if (build.code !== 0) throw new Error(`next build failed (exit ${build.code}):\n${build.output}`);
     },
-    async start(env = {}) {
-      const port = await freePort();
+    async start(env = {}, fixedPort?: number) {
+      const port = fixedPort ?? (await freePort());
       const base = `http://127.0.0.1:${port}`;
       const server = spawn(process.execPath, [next, "start", "-H", "127.0.0.1", "-p", String(port)], {
         cwd: dir,

@@ -1,3 +1,4 @@
+import { configure } from "@testing-library/react";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
@@ -10,6 +11,9 @@ import {
   type SubscriptionStatusRouteOptions,
 } from "../../../src/index.js";
 import { createMemoryAdapter } from "../../../src/testing.js";
+
+// The first checkout loads the stripe SDK, and CI shares two cores: give findBy/waitFor time.
+configure({ asyncUtilTimeout: 10_000 });
 
 /** The page's origin under vitest's jsdom environment. */
 export const ORIGIN = "http://localhost:3000";
