@@ -37,6 +37,7 @@ export type {
   CheckoutDatabaseAdapter,
   SubscriptionData,
   SubscriptionDatabaseAdapter,
+  SubscriptionStatusMeta,
   User,
   UserWithSubscription,
   WebhookDatabaseAdapter,
@@ -48,6 +49,7 @@ export {
   type ClerkWebhookRouteOptions,
   createClerkWebhookRoute,
 } from "./routes/clerk-webhook.js";
+export type { ConfirmCheckoutOptions } from "./routes/confirm-checkout.js";
 export type {
   RouteSecurityOptions,
   WebhookHandlerContext,
@@ -61,6 +63,9 @@ export {
   type StripeEventHandlers,
   type StripeEventOf,
   type StripeEventType,
+  type StripeThinEventHandler,
+  type StripeThinEventOf,
+  type StripeThinEventType,
   type StripeWebhookOptions,
   type WebhookRouteOptions,
 } from "./routes/stripe-webhook.js";

@@ -123,7 +123,9 @@ describe("createWebhookRoute: out-of-order delivery", () => {
       expectedRow({
         priceId: "price_pro",
         cancelAtPeriodEnd: true,
+        cancelAt: new Date((periodEnd + 86_400) * 1000),
         currentPeriodEnd: new Date((periodEnd + 86_400) * 1000),
+        // The read time (the frozen clock, here equal to the newest event's time).
         eventCreatedAt: new Date(t3 * 1000),
       }),
     ]);

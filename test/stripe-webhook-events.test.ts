@@ -7,6 +7,7 @@ import {
   expectedRow,
   freezeClock,
   nowSeconds,
+  periodEnd,
   retrieved,
   secret,
   setup,
@@ -21,6 +22,7 @@ describe("createWebhookRoute: handled events (refetch, the default with a key)",
   it.each([["customer.subscription.created"], ["customer.subscription.updated"]])(
     "%s writes Stripe's current state",
     async (type) => {
+      freezeClock();
       const t = setup();
       // The event's copy is out of date; Stripe's current state wins.
       stripeState.set("sub_1", subscription({ status: "past_due", cancel_at_period_end: true }));
@@ -30,7 +32,8 @@ describe("createWebhookRoute: handled events (refetch, the default with a key)",
       expect(await response.json()).toEqual({ received: true });
       expect(retrieved).toEqual(["sub_1"]);
       expect(t.db.callsOf("upsertSubscription")).toEqual([
-        [expectedRow({ status: "past_due", cancelAtPeriodEnd: true })],
+        // Written at the time of the read (the frozen clock).
+        [expectedRow({ status: "past_due", cancelAtPeriodEnd: true, cancelAt: new Date(periodEnd * 1000) })],
       ]);
       expect(t.lastEntry()).toMatchObject({
         level: "info",
@@ -50,11 +53,12 @@ describe("createWebhookRoute: handled events (refetch, the default with a key)",
 
   it("customer.subscription.deleted marks the subscription canceled without calling Stripe", async () => {
     const t = setup();
-    const response = await t.deliver(
-      stripeEvent("customer.subscription.deleted", subscription({ status: "canceled" })),
-    );
+    const event = stripeEvent("customer.subscription.deleted", subscription({ status: "canceled" }));
+    const response = await t.deliver(event);
     expect(response.status).toBe(200);
-    expect(t.db.callsOf("updateSubscriptionStatus")).toEqual([["sub_1", "canceled"]]);
+    expect(t.db.callsOf("updateSubscriptionStatus")).toEqual([
+      ["sub_1", "canceled", { eventCreatedAt: new Date(event.created * 1000) }],
+    ]);
     expect(retrieved).toEqual([]);
     expect(t.lastEntry()).toMatchObject({ outcome: "processed", mutations: ["updateSubscriptionStatus"] });
   });
@@ -66,6 +70,7 @@ describe("createWebhookRoute: handled events (refetch, the default with a key)",
   ])(
     "checkout.session.completed takes the user from %s and writes the retrieved subscription",
     async (_source, fields, userId, looksUp) => {
+      freezeClock();
       const t = setup();
       stripeState.set("sub_1", subscription());
       const response = await t.deliver(

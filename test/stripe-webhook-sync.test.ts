@@ -5,7 +5,9 @@ import { signStripePayload, stripeEvent } from "../src/testing.js";
 import {
   checkoutSession,
   expectedRow,
+  freezeClock,
   legacySubscription,
+  NOW,
   nowSeconds,
   periodEnd,
   retrieved,
@@ -24,14 +26,19 @@ describe("createWebhookRoute: sync modes and API versions", () => {
     ["before 2025-03-31", legacySubscription, "2024-06-20"],
     ["2025-03-31 and later", subscription, "2025-03-31.basil"],
   ])("maps a subscription from API versions %s in both modes", async (_shape, build, apiVersion) => {
+    freezeClock();
     for (const sync of ["payload", "refetch"] as const) {
       const t = setup({ sync });
       stripeState.set("sub_1", build());
-      const event = stripeEvent("customer.subscription.updated", build(), { api_version: apiVersion });
+      const event = stripeEvent("customer.subscription.updated", build(), {
+        api_version: apiVersion,
+        created: nowSeconds - 30,
+      });
       expect((await t.deliver(event)).status).toBe(200);
       const [row] = t.db.callsOf("upsertSubscription")[0] as [SubscriptionData];
       expect(row.currentPeriodEnd).toEqual(new Date(periodEnd * 1000));
-      expect(row.eventCreatedAt).toEqual(new Date(event.created * 1000));
+      // Payload: the event's time; refetch: the time Stripe's copy was read.
+      expect(row.eventCreatedAt).toEqual(sync === "payload" ? new Date(event.created * 1000) : new Date(NOW));
       expect(t.lastEntry().syncStatus).toBe(sync === "refetch" ? "refetched" : "payload");
     }
   });

@@ -71,8 +71,9 @@ describe("createWebhookRoute: rejections", () => {
     ["JSON that is not an event", async (t: Setup) => t.deliver({ hello: "world" }), 400, "INVALID_PAYLOAD"],
     ["a JSON array", async (t: Setup) => t.deliver("[]"), 400, "INVALID_PAYLOAD"],
     [
-      "a subscription event without the subscription's fields",
-      async (t: Setup) => t.deliver(stripeEvent("customer.subscription.updated", { id: "sub_1" })),
+      "a subscription event without a subscription id (refetch mode reads nothing else)",
+      async (t: Setup) =>
+        t.deliver(stripeEvent("customer.subscription.updated", { customer: "cus_1", status: "active" })),
       400,
       "INVALID_PAYLOAD",
     ],

@@ -19,6 +19,7 @@ function setup(status: string | null, overrides: Partial<SubscriptionStatusRoute
       priceId: "price_pro",
       currentPeriodEnd: END,
       cancelAtPeriodEnd: false,
+      cancelAt: null,
       eventCreatedAt: new Date(stripeEvent("x", {}).created * 1000),
     });
   }
@@ -45,7 +46,12 @@ describe("createSubscriptionStatusRoute", () => {
   ])("answers %s with hasAccess %s under the default statuses", async (status, hasAccess) => {
     const response = await setup(status).get("?email=ada@example.com");
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ hasAccess, status, currentPeriodEnd: END.toISOString() });
+    expect(await response.json()).toEqual({
+      hasAccess,
+      status,
+      currentPeriodEnd: END.toISOString(),
+      cancelAtPeriodEnd: false,
+    });
     expect(response.headers.get("cache-control")).toBe("private, no-store");
   });
 
@@ -75,9 +81,14 @@ describe("createSubscriptionStatusRoute", () => {
       priceId: "p",
       currentPeriodEnd: null,
       cancelAtPeriodEnd: false,
+      cancelAt: null,
       eventCreatedAt: new Date(),
     });
-    expect(await (await get("?email=%20ADA@example.com%20")).json()).toEqual({ hasAccess: true, status: "active" });
+    expect(await (await get("?email=%20ADA@example.com%20")).json()).toEqual({
+      hasAccess: true,
+      status: "active",
+      cancelAtPeriodEnd: false,
+    });
   });
 
   it.each([
@@ -101,6 +112,33 @@ describe("createSubscriptionStatusRoute", () => {
     expect(response.status).toBe(status);
     if (code) expect(await response.json()).toMatchObject({ code });
     else expect(await response.json()).toMatchObject({ hasAccess: true });
+  });
+
+  it.each([
+    ["an adapter without the fields", {}, {}],
+    ["renewing", { cancelAtPeriodEnd: false, cancelAt: null }, { cancelAtPeriodEnd: false }],
+    [
+      "cancelling at the period end",
+      { cancelAtPeriodEnd: true, cancelAt: END },
+      { cancelAtPeriodEnd: true, cancelAt: END.toISOString() },
+    ],
+    ["an invalid date", { cancelAtPeriodEnd: false, cancelAt: new Date(Number.NaN) }, { cancelAtPeriodEnd: false }],
+  ])("answers cancelAtPeriodEnd and cancelAt only as the adapter returns them: %s", async (_case, fields, expected) => {
+    const handler = createSubscriptionStatusRoute({
+      audit: false,
+      findUserWithSubscription: async (email) => ({
+        id: "user_1",
+        email,
+        subscription: { status: "active", currentPeriodEnd: END, ...fields },
+      }),
+    });
+    const response = await handler(new Request("https://app.example/api/subscription/status?email=ada@example.com"));
+    expect(await response.json()).toEqual({
+      hasAccess: true,
+      status: "active",
+      currentPeriodEnd: END.toISOString(),
+      ...expected,
+    });
   });
 
   it("rate limits when configured", async () => {

@@ -10,7 +10,14 @@ export interface User {
 export interface UserWithSubscription {
   id: string;
   email: string;
-  subscription: { status: string; currentPeriodEnd: Date | null } | null;
+  subscription: {
+    status: string;
+    currentPeriodEnd: Date | null;
+    /** When returned, the status route answers it as `cancelAtPeriodEnd`. */
+    cancelAtPeriodEnd?: boolean;
+    /** When returned (a Date, or null for "renews"), the status route answers it as `cancelAt` (ISO). */
+    cancelAt?: Date | null;
+  } | null;
 }
 
 /** What the Stripe webhook route writes for a subscription. */
@@ -23,12 +30,26 @@ export interface SubscriptionData {
   status: string;
   /** The first item's price id. */
   priceId: string;
-  /** End of the current period: `subscription.current_period_end`, or the first item's (API ≥ 2025-03-31). */
-  currentPeriodEnd: Date | null;
-  cancelAtPeriodEnd: boolean;
   /**
-   * Stripe's `event.created`. A durable adapter should refuse a write older than the last one it
-   * applied to the same subscription (ties allowed), because Stripe does not order deliveries.
+   * End of the current period: `subscription.current_period_end`, or the first item's (API ≥
+   * 2025-03-31). With several items, the first item's (the one `priceId` names).
+   */
+  currentPeriodEnd: Date | null;
+  /**
+   * True whenever Stripe will end the subscription at the end of the current period, in every
+   * billing mode: `cancel_at_period_end` is true, or `cancel_at` equals the period end (flexible
+   * billing mode schedules it that way).
+   */
+  cancelAtPeriodEnd: boolean;
+  /** When Stripe will end it: `cancel_at`, else the period end when `cancel_at_period_end` is true; null if it renews. */
+  cancelAt: Date | null;
+  /**
+   * Orders the writes to one subscription. A durable adapter should refuse a write older than the
+   * last one it applied to the same subscription (ties allowed), because Stripe does not order
+   * deliveries. The event's `created` for a copy taken from the event (payload mode); the time
+   * Stripe's copy was read for a refetched copy (refetch mode, confirm on return), never earlier
+   * than the event it answers: a re-read copy is as new as its read, whatever the age of the event
+   * that prompted it.
    */
   eventCreatedAt: Date;
 }
@@ -50,5 +71,17 @@ export interface SubscriptionDatabaseAdapter {
 export interface WebhookDatabaseAdapter {
   findUserByCustomerId(customerId: string): Promise<User | null>;
   upsertSubscription(data: SubscriptionData): Promise<unknown>;
-  updateSubscriptionStatus(subscriptionId: string, status: string): Promise<void>;
+  /**
+   * Sets the status of a stored subscription (`"canceled"` on `customer.subscription.deleted`).
+   * `meta.eventCreatedAt` is the deletion event's `created`: record it as the row's version so that an
+   * older `upsertSubscription` arriving later (on another instance, say) is refused. Adapters written
+   * for two arguments keep working.
+   */
+  updateSubscriptionStatus(subscriptionId: string, status: string, meta?: SubscriptionStatusMeta): Promise<void>;
+}
+
+/** What `updateSubscriptionStatus` receives besides the id and status. */
+export interface SubscriptionStatusMeta {
+  /** Stripe's `event.created` of the event that set the status. */
+  eventCreatedAt: Date;
 }

@@ -7,7 +7,7 @@ import {
   lazyStripeClient,
   type StripeClientOptions,
 } from "../stripe/client.js";
-import type { StripeEventEnvelope } from "../stripe/event.js";
+import { isThinEvent, type StripeEventEnvelope, type StripeThinEvent } from "../stripe/event.js";
 import { createEventOrder } from "../stripe/event-order.js";
 import { assertFunction, assertObject, callHost, type WebhookHandlerContext, webhookLayers } from "./options.js";
 import type { WebhookRouteOptions } from "./stripe-webhook.js";
@@ -79,12 +79,14 @@ export function createStripeEventProcessor(options: StripeEventProcessingOptions
   const layers: Middleware[] = idempotency ? [idempotency] : [];
 
   async function dispatch(ctx: RouteContext): Promise<Response> {
-    const event = ctx.state.event as StripeEventEnvelope;
-    const outcome = await syncEvent(ctx, event, sync);
+    const event = ctx.state.event as StripeEventEnvelope | StripeThinEvent;
+    // A thin notification carries no snapshot to sync: it is your handler's, or acknowledged.
+    const outcome = isThinEvent(event) ? null : await syncEvent(ctx, event, sync);
     const handler = on.get(event.type);
     if (handler !== undefined) {
       const context = handlerContext(ctx, event);
-      await callHost(ctx, event.type, () => handler(event.data.object, context), "HANDLER_FAILED");
+      const data = isThinEvent(event) ? event : event.data.object;
+      await callHost(ctx, event.type, () => handler(data, context), "HANDLER_FAILED");
     }
     ctx.audit.outcome = handler !== undefined || outcome === "processed" ? "processed" : "ignored";
     return answer({ received: true });
@@ -107,7 +109,10 @@ function handlersOf(on: unknown): ReadonlyMap<string, AnyHandler> {
   return new Map(Object.entries(on).filter((entry): entry is [string, AnyHandler] => entry[1] !== undefined));
 }
 
-function handlerContext(ctx: RouteContext, event: StripeEventEnvelope): WebhookHandlerContext<unknown> {
+function handlerContext(
+  ctx: RouteContext,
+  event: StripeEventEnvelope | StripeThinEvent,
+): WebhookHandlerContext<unknown> {
   return {
     eventId: event.id,
     eventType: event.type,

@@ -5,6 +5,7 @@ import type { StripeEventEnvelope } from "../stripe/event.js";
 import type { EventOrder } from "../stripe/event-order.js";
 import {
   idOf,
+  type RetrievedSubscription,
   readSubscription,
   readSubscriptionId,
   retrieveSubscription,
@@ -45,21 +46,58 @@ export function syncEvent(ctx: RouteContext, event: StripeEventEnvelope, sync: S
 }
 
 async function upsertFromEvent(ctx: RouteContext, event: StripeEventEnvelope, sync: StripeSync): Promise<SyncOutcome> {
+  if (sync.mode === "refetch") {
+    // Only ids are read from the event: Stripe's copy is what gets written, so a payload this
+    // version of the mapping cannot read must not stand in the way of the re-read.
+    const id = readSubscriptionId(event.data.object);
+    const payloadCustomer = customerIdOf(event.data.object);
+    let user = payloadCustomer === null ? undefined : await findUser(ctx, sync, payloadCustomer);
+    if (user === null) return ignore(ctx, "no-user");
+    const current = await retrieveSubscription(sync.client, id);
+    user ??= await findUser(ctx, sync, idOf(current.subscription.customer));
+    if (user === null) return ignore(ctx, "no-user");
+    return write(ctx, sync, current.subscription, user.id, refetchedVersion(current, event), "refetched");
+  }
   const payload = readSubscription(event.data.object);
   const user = await findUser(ctx, sync, idOf(payload.customer));
   if (user === null) return ignore(ctx, "no-user");
-  if (sync.mode === "refetch") {
-    return write(ctx, sync, await retrieveSubscription(sync.client, payload.id), user.id, event, "refetched");
-  }
   if (!sync.order.claim(payload.id, event.created)) return ignore(ctx, "stale");
-  return write(ctx, sync, payload, user.id, event, "payload");
+  return write(ctx, sync, payload, user.id, new Date(event.created * 1000), "payload");
+}
+
+/** The customer id of a subscription event's object, or null when it has none that reads as one. */
+function customerIdOf(value: Record<string, unknown>): string | null {
+  const customer = value.customer;
+  if (typeof customer === "string" && customer !== "") return customer;
+  if (typeof customer === "object" && customer !== null) {
+    const id = (customer as { id?: unknown }).id;
+    if (typeof id === "string" && id !== "") return id;
+  }
+  return null;
+}
+
+/**
+ * The version of a refetched write: when the copy was read, which orders refetched writes by the
+ * state they carry (a late answer to an old event carries Stripe's newest state and must win over
+ * a row written from an earlier read). Never earlier than the event it answers, since the copy was
+ * read after that event existed; this also keeps it ahead of the event times a server clock that
+ * runs behind Stripe's would otherwise undercut.
+ */
+export function refetchedVersion(current: RetrievedSubscription, event: { created: number }): Date {
+  return new Date(Math.max(current.readAt, event.created * 1000));
 }
 
 async function cancel(ctx: RouteContext, event: StripeEventEnvelope, sync: StripeSync): Promise<SyncOutcome> {
   const id = readSubscriptionId(event.data.object);
   // Cancellation is final in Stripe, so it is applied whatever its age; older updates after it are stale.
   sync.order.record(id, event.created);
-  await callHost(ctx, "updateSubscriptionStatus", () => sync.adapter.updateSubscriptionStatus(id, "canceled"), FAILED);
+  const meta = { eventCreatedAt: new Date(event.created * 1000) };
+  await callHost(
+    ctx,
+    "updateSubscriptionStatus",
+    () => sync.adapter.updateSubscriptionStatus(id, "canceled", meta),
+    FAILED,
+  );
   ctx.audit.syncStatus = "payload";
   return "processed";
 }
@@ -74,8 +112,8 @@ async function completeCheckout(ctx: RouteContext, event: StripeEventEnvelope, s
     userId = (await findUser(ctx, sync, session.customerId))?.id ?? null;
   }
   if (userId === null) return ignore(ctx, "no-user");
-  const subscription = await retrieveSubscription(sync.client, session.subscriptionId as string);
-  return write(ctx, sync, subscription, userId, event, "refetched");
+  const current = await retrieveSubscription(sync.client, session.subscriptionId as string);
+  return write(ctx, sync, current.subscription, userId, refetchedVersion(current, event), "refetched");
 }
 
 const FAILED = "HANDLER_FAILED";
@@ -89,10 +127,10 @@ async function write(
   sync: StripeSync,
   subscription: SubscriptionFields,
   userId: string,
-  event: StripeEventEnvelope,
+  version: Date,
   syncStatus: "refetched" | "payload",
 ): Promise<SyncOutcome> {
-  const data = toSubscriptionData(subscription, userId, new Date(event.created * 1000));
+  const data = toSubscriptionData(subscription, userId, version);
   await callHost(ctx, "upsertSubscription", () => sync.adapter.upsertSubscription(data), FAILED);
   ctx.audit.syncStatus = syncStatus;
   return "processed";

@@ -32,8 +32,31 @@ export type StripeEventHandler<T extends StripeEventType = StripeEventType> = (
   ctx: WebhookHandlerContext<StripeEventOf<T>>,
 ) => unknown;
 
-/** Event type → handler, typed from the `stripe` SDK's event union. */
-export type StripeEventHandlers = { [T in StripeEventType]?: StripeEventHandler<T> };
+/** Every thin event notification type (`v1.…`, `v2.…`) the installed `stripe` SDK knows. */
+export type StripeThinEventType = Stripe.V2.Core.EventNotification["type"];
+
+/**
+ * A thin event notification of type `T` as it arrives (JSON): the SDK's notification type without
+ * the methods the SDK adds when it parses one (`fetchEvent`, `fetchRelatedObject`).
+ */
+export type StripeThinEventOf<T extends StripeThinEventType> = Omit<
+  Extract<Stripe.V2.Core.EventNotification, { type: T }>,
+  "fetchEvent" | "fetchRelatedObject" | "context"
+> & { context?: string | null };
+
+/** Handles one thin event type: `notification` is the notification as received, `ctx` the delivery. */
+export type StripeThinEventHandler<T extends StripeThinEventType = StripeThinEventType> = (
+  notification: StripeThinEventOf<T>,
+  ctx: WebhookHandlerContext<StripeThinEventOf<T>>,
+) => unknown;
+
+/**
+ * Event type → handler, typed from the `stripe` SDK's event union (snapshot events, `data.object`)
+ * and its thin notification union (`v1.…`/`v2.…` types, the notification itself).
+ */
+export type StripeEventHandlers = { [T in StripeEventType]?: StripeEventHandler<T> } & {
+  [T in StripeThinEventType]?: StripeThinEventHandler<T>;
+};
 
 /** Secrets and API access of the Stripe webhook route. */
 export interface StripeWebhookOptions extends StripeClientOptions {
@@ -58,6 +81,9 @@ export interface WebhookRouteOptions extends WebhookDatabaseAdapter, WebhookSecu
   /**
    * Your handlers, by event type. For the types tollgate handles they run after its own write. A
    * throw answers 500 `HANDLER_FAILED` and Stripe retries, so make them idempotent (`ctx.eventId`).
+   * Thin event notifications (`"object": "v2.core.event"`, from Stripe event destinations) reach the
+   * handler of their type with the notification as received; unhandled ones are acknowledged and
+   * audited `ignored`.
    */
   on?: StripeEventHandlers;
 }
@@ -72,7 +98,7 @@ export interface WebhookRouteOptions extends WebhookDatabaseAdapter, WebhookSecu
  * const handler = createWebhookRoute({
  *   findUserByCustomerId: (id) => db.findUserByCustomerId(id),
  *   upsertSubscription: (data) => db.upsertSubscription(data),
- *   updateSubscriptionStatus: (id, status) => db.updateSubscriptionStatus(id, status),
+ *   updateSubscriptionStatus: (id, status, meta) => db.updateSubscriptionStatus(id, status, meta),
  *   stripe: { secretKey: process.env.STRIPE_SECRET_KEY, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET },
  *   on: { "invoice.payment_failed": async (invoice, ctx) => notifyBilling(invoice.customer, ctx.eventId) },
  * });

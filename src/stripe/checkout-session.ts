@@ -50,3 +50,53 @@ export function readCompletedCheckout(value: unknown): CompletedCheckout {
     subscriptionId: session.subscription ? idOf(session.subscription) : null,
   };
 }
+
+/** `cs_test_…` / `cs_live_…`: what Stripe substitutes for `{CHECKOUT_SESSION_ID}` in a success URL. */
+const SESSION_ID = /^cs_(test|live)_[A-Za-z0-9]+$/;
+/** Longest `session_id` accepted. */
+export const MAX_SESSION_ID_LENGTH = 255;
+
+/** Whether `value` is a well-formed Checkout Session id (checked before Stripe is asked). */
+export function isCheckoutSessionId(value: string): boolean {
+  return value.length <= MAX_SESSION_ID_LENGTH && SESSION_ID.test(value);
+}
+
+const returnedSessionFields = z.looseObject({
+  id: z.string().min(1),
+  status: z.string().nullish(),
+  mode: z.string().nullish(),
+  client_reference_id: z.string().nullish(),
+  customer_email: z.string().nullish(),
+  customer_details: z.looseObject({ email: z.string().nullish() }).nullish(),
+  subscription: idOrObject.nullish(),
+});
+
+/** What confirm-on-return needs from a Checkout Session read back from Stripe. */
+export interface ReturnedCheckout {
+  /** `status: "complete"` and `mode: "subscription"` with a subscription: the only sessions applied. */
+  paidSubscription: boolean;
+  /** `client_reference_id` (set by `createCheckoutRoute` to the user id), else null. */
+  userId: string | null;
+  /** `customer_details.email`, else `customer_email`, trimmed and lower-cased; null if neither. */
+  email: string | null;
+  subscriptionId: string | null;
+}
+
+/** Reads a Checkout Session Stripe returned (`UPSTREAM_ERROR` when it is not one). */
+export function readReturnedCheckout(value: unknown): ReturnedCheckout {
+  const result = returnedSessionFields.safeParse(value);
+  if (!result.success) {
+    throw new TollgateError("UPSTREAM_ERROR", {
+      cause: new Error(`checkout session fields: ${z.prettifyError(result.error)}`),
+    });
+  }
+  const session = result.data;
+  const email = nonEmpty(session.customer_details?.email) ?? nonEmpty(session.customer_email);
+  const subscriptionId = session.subscription ? idOf(session.subscription) : null;
+  return {
+    paidSubscription: session.status === "complete" && session.mode === "subscription" && subscriptionId !== null,
+    userId: nonEmpty(session.client_reference_id),
+    email: email === null ? null : email.trim().toLowerCase(),
+    subscriptionId,
+  };
+}

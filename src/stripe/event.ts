@@ -25,6 +25,25 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export type StripeEventEnvelope = z.infer<typeof stripeEventEnvelope>;
 
 /**
+ * A thin event notification (`"object": "v2.core.event"`), sent by Stripe event destinations: ids
+ * and a type, no snapshot of the object (`related_object` names it; `created` is an ISO string).
+ */
+export const stripeThinEventEnvelope = z.looseObject({
+  id: z.string().min(1),
+  object: z.literal("v2.core.event"),
+  type: z.string().min(1),
+  created: z.string().nullish(),
+});
+
+/** A verified thin event notification, everything beyond the checked fields as received. */
+export type StripeThinEvent = z.infer<typeof stripeThinEventEnvelope>;
+
+/** Whether a verified event is a thin notification rather than a snapshot event. */
+export function isThinEvent(event: StripeEventEnvelope | StripeThinEvent): event is StripeThinEvent {
+  return event.object === "v2.core.event";
+}
+
+/**
  * The envelope check by hand: the same rules as `stripeEventEnvelope`, without a schema walk on every
  * delivery. It may only accept what the schema accepts; whatever it refuses goes to the schema, which
  * decides and says which field failed.
@@ -49,14 +68,19 @@ export function isStripeEnvelope(value: unknown): value is StripeEventEnvelope {
 
 /**
  * Parser for the `eventPayload` layer: the event itself (the value as received, not a copy), its
- * type and id, and the idempotency key `stripe:<event id>`. Null when the JSON is not an envelope.
+ * type and id, and the idempotency key `stripe:<event id>`; snapshot events (`"object": "event"`)
+ * and thin notifications (`"object": "v2.core.event"`) alike. Null when the JSON is neither.
  *
  * @example
  * eventPayload({ parse: parseStripeEvent })
  */
-export function parseStripeEvent(value: unknown): ParsedEvent<StripeEventEnvelope> | null {
-  if (!isStripeEnvelope(value) && !stripeEventEnvelope.safeParse(value).success) return null;
+export function parseStripeEvent(value: unknown): ParsedEvent<StripeEventEnvelope | StripeThinEvent> | null {
+  if (isPlainObject(value) && value.object === "v2.core.event") {
+    if (!stripeThinEventEnvelope.safeParse(value).success) return null;
+  } else if (!isStripeEnvelope(value) && !stripeEventEnvelope.safeParse(value).success) {
+    return null;
+  }
   // Handlers get the body exactly as Stripe sent it, so hand on the input rather than zod's copy.
-  const event = value as StripeEventEnvelope;
+  const event = value as StripeEventEnvelope | StripeThinEvent;
   return { event, type: event.type, id: event.id, idempotencyKey: `stripe:${event.id}` };
 }

@@ -38,6 +38,7 @@ describe("toSubscriptionData", () => {
       priceId: "price_1",
       currentPeriodEnd: new Date("2026-01-01T00:00:00Z"),
       cancelAtPeriodEnd: false,
+      cancelAt: null,
       eventCreatedAt: createdAt,
     });
   });
@@ -74,9 +75,88 @@ describe("toSubscriptionData", () => {
     ],
     ["cancel_at_period_end true", { ...basil, cancel_at_period_end: true }, "cancelAtPeriodEnd", true],
     ["cancel_at_period_end absent", { ...basil, cancel_at_period_end: undefined }, "cancelAtPeriodEnd", false],
+    [
+      "cancel_at_period_end null (2025-03-31.basil)",
+      { ...basil, cancel_at_period_end: null },
+      "cancelAtPeriodEnd",
+      false,
+    ],
+    [
+      "a legacy item with only a plan",
+      { ...legacy, items: { data: [{ id: "si_1", plan: { id: "plan_gold", object: "plan" } }] } },
+      "priceId",
+      "plan_gold",
+    ],
+    [
+      "a legacy plan-only subscription without items",
+      { ...legacy, items: undefined, plan: { id: "gold" } },
+      "priceId",
+      "gold",
+    ],
+    [
+      "an item with both (the price wins)",
+      { ...basil, items: { data: [{ price: { id: "price_1" }, plan: { id: "plan_old" } }] } },
+      "priceId",
+      "price_1",
+    ],
     ["status verbatim", { ...basil, status: "past_due" }, "status", "past_due"],
   ])("%s", (_case, subscription, field, expected) => {
     expect(toSubscriptionData(subscription, "user_1", createdAt)).toMatchObject({ [field]: expected });
+  });
+
+  const at = (seconds: number) => new Date(seconds * 1000);
+  const other = periodEnd - 86_400 * 10;
+  it.each([
+    // billing mode, cancel_at_period_end, cancel_at → cancelAtPeriodEnd, cancelAt
+    ["classic, renewing", "classic", false, null, false, null],
+    ["classic, cancel at period end", "classic", true, periodEnd, true, at(periodEnd)],
+    ["classic, cancel at period end, cancel_at absent", "classic", true, undefined, true, at(periodEnd)],
+    ["classic, cancel at another date", "classic", false, other, false, at(other)],
+    ["flexible, renewing", "flexible", false, null, false, null],
+    [
+      "flexible, cancel at period end (cancel_at = period end, flag false)",
+      "flexible",
+      false,
+      periodEnd,
+      true,
+      at(periodEnd),
+    ],
+    ["flexible, cancel at another date", "flexible", false, other, false, at(other)],
+    ["basil null flag, renewing", "classic", null, null, false, null],
+    ["basil null flag, cancel_at = period end", "classic", null, periodEnd, true, at(periodEnd)],
+    ["no billing_mode field, cancel_at = period end", undefined, false, periodEnd, true, at(periodEnd)],
+  ])("cancellation: %s", (_case, mode, flag, cancelAt, expectedFlag, expectedAt) => {
+    const subscription = {
+      ...basil,
+      cancel_at_period_end: flag,
+      cancel_at: cancelAt,
+      ...(mode === undefined ? {} : { billing_mode: { type: mode } }),
+    };
+    expect(toSubscriptionData(subscription, "user_1", createdAt)).toMatchObject({
+      cancelAtPeriodEnd: expectedFlag,
+      cancelAt: expectedAt,
+    });
+  });
+
+  it("multi-item: reports the first item's period and price (flexible mode, mixed intervals)", () => {
+    const yearly = periodEnd + 86_400 * 300;
+    const subscription = {
+      ...basil,
+      billing_mode: { type: "flexible" },
+      cancel_at: yearly,
+      items: {
+        data: [
+          { price: { id: "price_monthly" }, current_period_end: periodEnd },
+          { price: { id: "price_yearly" }, current_period_end: yearly },
+        ],
+      },
+    };
+    expect(toSubscriptionData(subscription, "user_1", createdAt)).toMatchObject({
+      priceId: "price_monthly",
+      currentPeriodEnd: at(periodEnd),
+      cancelAtPeriodEnd: false,
+      cancelAt: at(yearly),
+    });
   });
 
   it.each([
@@ -87,6 +167,8 @@ describe("toSubscriptionData", () => {
     ["an empty item list", { ...basil, items: { data: [] } }],
     ["an item without a price", { ...basil, items: { data: [{ id: "si_1" }] } }],
     ["a period end that is not a number", { ...basil, current_period_end: "soon" }],
+    ["a flag that is not a boolean", { ...basil, cancel_at_period_end: "true" }],
+    ["a cancel_at that is not a time", { ...basil, cancel_at: "tomorrow" }],
     ["not an object", "sub_1"],
   ])("refuses a subscription with %s as INVALID_PAYLOAD", (_case, subscription) => {
     expect(() => toSubscriptionData(subscription, "user_1", createdAt)).toThrow(
@@ -97,6 +179,7 @@ describe("toSubscriptionData", () => {
   it("keeps unknown fields out of the row", () => {
     const row = toSubscriptionData({ ...basil, brand_new_field: { x: 1 } }, "user_1", createdAt);
     expect(Object.keys(row).sort()).toEqual([
+      "cancelAt",
       "cancelAtPeriodEnd",
       "currentPeriodEnd",
       "eventCreatedAt",

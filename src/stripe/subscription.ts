@@ -7,22 +7,35 @@ import { callStripe } from "./client.js";
 
 /** A Stripe id, or the expanded object that carries it. */
 const idOrObject = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })]);
-/** Unix seconds; Stripe sends null for "none". */
+/** Unix seconds; Stripe sends null (or leaves the field out) for "none". */
 const seconds = z.number().int().nonnegative().nullish();
 
 /**
- * The subscription fields tollgate maps. `current_period_end` sits on the subscription before API
- * version 2025-03-31 and on each item from then on, so both are optional here.
+ * A subscription item. `price` (API ≥ 2020-08-27: always there) or, on objects written before
+ * Prices existed, only `plan`; `current_period_end` sits here from API version 2025-03-31.basil on.
+ */
+const itemFields = z.looseObject({
+  price: idOrObject.nullish(),
+  plan: idOrObject.nullish(),
+  current_period_end: seconds,
+});
+
+/**
+ * The subscription fields tollgate maps, lenient wherever Stripe is across API versions 2020-08-27
+ * to today: `current_period_end` on the subscription (before 2025-03-31.basil) or on its items;
+ * `cancel_at_period_end` true, false, null (published for 2025-03-31.basil) or absent; `cancel_at`
+ * null or absent; `items` absent on legacy plan-only objects. Strict only where writing would be
+ * wrong: ids, the status, a flag or a time of the wrong type.
  */
 const subscriptionFields = z.looseObject({
   id: z.string().min(1),
   customer: idOrObject,
   status: z.string().min(1),
-  cancel_at_period_end: z.boolean().optional(),
+  cancel_at_period_end: z.boolean().nullish(),
+  cancel_at: seconds,
   current_period_end: seconds,
-  items: z.looseObject({
-    data: z.array(z.looseObject({ price: idOrObject, current_period_end: seconds })).min(1),
-  }),
+  plan: idOrObject.nullish(),
+  items: z.looseObject({ data: z.array(itemFields) }).nullish(),
 });
 
 export type SubscriptionFields = z.infer<typeof subscriptionFields>;
@@ -47,49 +60,97 @@ export function readSubscription(
       cause: new Error(`subscription fields: ${issuePaths(result.error).join(", ")}`),
     });
   }
+  if (priceReference(result.data) === null) {
+    const fields = ["items.data[0].price"];
+    throw new TollgateError(failure, {
+      message:
+        failure === "INVALID_PAYLOAD"
+          ? `The event does not carry a valid subscription (invalid: ${fields.join(", ")}).`
+          : undefined,
+      fields: failure === "INVALID_PAYLOAD" ? fields : undefined,
+      cause: new Error("subscription fields: no price: items.data[0].price, items.data[0].plan or plan"),
+    });
+  }
   return result.data;
+}
+
+/** A write without a price would be wrong: every subscription has one, on its first item or (legacy) its plan. */
+function priceReference(fields: SubscriptionFields): string | { id: string } | null {
+  const item = fields.items?.data[0];
+  return item?.price ?? item?.plan ?? fields.plan ?? null;
+}
+
+/**
+ * The end of the current period, in seconds: the subscription's own (API < 2025-03-31.basil), else
+ * the first item's, the item whose price is reported. In classic billing mode every item shares one
+ * period; in flexible mode items of different intervals may not, and the first item's is reported
+ * so that `priceId` and `currentPeriodEnd` describe the same item.
+ */
+export function periodEndOf(fields: SubscriptionFields): number | null {
+  return fields.current_period_end ?? fields.items?.data[0]?.current_period_end ?? null;
 }
 
 /**
  * Maps a Stripe subscription (event copy or API result, any API version; checked with
- * `readSubscription`) to the row the adapter
- * stores: the first item's price, the period end in either API shape (seconds → Date, null if
- * neither), the customer id whether or not `customer` was expanded.
+ * `readSubscription`) to the row the adapter stores: the first item's price (or the legacy plan),
+ * the period end in either API shape, the customer id whether or not `customer` was expanded, and
+ * the cancellation in either billing mode. In flexible billing mode (the default for new
+ * subscriptions from 2025-08-27 on) a cancellation at the period end is `cancel_at` = the period end
+ * with `cancel_at_period_end: false`; in classic mode it is `cancel_at_period_end: true`. Both map to
+ * `cancelAtPeriodEnd: true`.
  *
- * @param eventCreatedAt the event's `created`, so a durable adapter can refuse stale writes
+ * @param version orders the writes to one subscription: the event's `created` for a payload copy,
+ *   the time Stripe's copy was read for a refetched one (see `SubscriptionData.eventCreatedAt`)
  * @example
  * await db.upsertSubscription(toSubscriptionData(event.data.object, user.id, new Date(event.created * 1000)));
  */
-export function toSubscriptionData(subscription: unknown, userId: string, eventCreatedAt: Date): SubscriptionData {
+export function toSubscriptionData(subscription: unknown, userId: string, version: Date): SubscriptionData {
   const fields = readSubscription(subscription);
-  const [item] = fields.items.data as [SubscriptionFields["items"]["data"][number]];
-  const periodEnd = fields.current_period_end ?? item.current_period_end ?? null;
+  const periodEnd = periodEndOf(fields);
+  const cancelAt = fields.cancel_at ?? null;
+  const cancelAtPeriodEnd =
+    fields.cancel_at_period_end === true || (cancelAt !== null && periodEnd !== null && cancelAt === periodEnd);
+  const endsAt = cancelAt ?? (fields.cancel_at_period_end === true ? periodEnd : null);
   return {
     id: fields.id,
     userId,
     stripeCustomerId: idOf(fields.customer),
     status: fields.status,
-    priceId: idOf(item.price),
+    priceId: idOf(priceReference(fields) as string | { id: string }),
     currentPeriodEnd: periodEnd === null ? null : new Date(periodEnd * 1000),
-    cancelAtPeriodEnd: fields.cancel_at_period_end ?? false,
-    eventCreatedAt,
+    cancelAtPeriodEnd,
+    cancelAt: endsAt === null ? null : new Date(endsAt * 1000),
+    eventCreatedAt: version,
   };
+}
+
+/** Stripe's current copy of a subscription, and when it was read. */
+export interface RetrievedSubscription {
+  subscription: SubscriptionFields;
+  /**
+   * When the read started (ms since the epoch): every change Stripe made before this instant is in
+   * the copy, so it orders refetched writes by the state they carry.
+   */
+  readAt: number;
 }
 
 /**
  * Reads a subscription's current state from Stripe (502 `UPSTREAM_ERROR` on any failure, including
  * a malformed answer).
  */
-export async function retrieveSubscription(client: () => Promise<Stripe>, id: string): Promise<SubscriptionFields> {
-  const subscription = await callStripe("subscriptions.retrieve", async () =>
-    (await client()).subscriptions.retrieve(id),
-  );
-  return readSubscription(subscription, "UPSTREAM_ERROR");
+export async function retrieveSubscription(client: () => Promise<Stripe>, id: string): Promise<RetrievedSubscription> {
+  const stripe = await client();
+  const readAt = Date.now();
+  const subscription = await callStripe("subscriptions.retrieve", () => stripe.subscriptions.retrieve(id));
+  return { subscription: readSubscription(subscription, "UPSTREAM_ERROR"), readAt };
 }
 
 const subscriptionId = z.looseObject({ id: z.string().min(1) });
 
-/** The id of a subscription event's object (all a deletion needs); `INVALID_PAYLOAD` without one. */
+/**
+ * The id of a subscription event's object: all a deletion needs, and all refetch mode reads from
+ * the event (the rest comes from Stripe). `INVALID_PAYLOAD` without one.
+ */
 export function readSubscriptionId(value: unknown): string {
   const result = subscriptionId.safeParse(value);
   if (!result.success) throw invalidPayload("subscription", result.error);

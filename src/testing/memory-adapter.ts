@@ -36,7 +36,10 @@ export interface MemoryAdapter extends CheckoutDatabaseAdapter, SubscriptionData
 /**
  * A complete in-memory database adapter for the checkout, status and webhook routes: a unique
  * email index (a second `createUser` for one email throws, as a database would), and a stale-write
- * guard on `upsertSubscription` (an older `eventCreatedAt` than the stored one is ignored; ties apply).
+ * guard on `upsertSubscription` (an older `eventCreatedAt` than the stored one is ignored; ties
+ * apply). `updateSubscriptionStatus` records its `meta.eventCreatedAt` as the subscription's
+ * version, even before the subscription's row exists, so an older write arriving after a deletion
+ * is refused, as a durable adapter should.
  *
  * @example
  * const db = createMemoryAdapter();
@@ -47,6 +50,8 @@ export interface MemoryAdapter extends CheckoutDatabaseAdapter, SubscriptionData
 export function createMemoryAdapter(): MemoryAdapter {
   const users = new Map<string, User>();
   const subscriptions = new Map<string, SubscriptionData>();
+  // Status changes that reached no row yet (a deletion that overtook the creation), by id.
+  const pending = new Map<string, { status: string; at: Date }>();
   const calls: AdapterCall[] = [];
   const failures = new Map<AdapterMethod, Error>();
   let nextId = 1;
@@ -101,7 +106,14 @@ export function createMemoryAdapter(): MemoryAdapter {
       return {
         id: user.id,
         email: user.email,
-        subscription: latest ? { status: latest.status, currentPeriodEnd: latest.currentPeriodEnd } : null,
+        subscription: latest
+          ? {
+              status: latest.status,
+              currentPeriodEnd: latest.currentPeriodEnd,
+              cancelAtPeriodEnd: latest.cancelAtPeriodEnd,
+              cancelAt: latest.cancelAt,
+            }
+          : null,
       };
     },
     async findUserByCustomerId(customerId) {
@@ -111,14 +123,30 @@ export function createMemoryAdapter(): MemoryAdapter {
     async upsertSubscription(data) {
       record("upsertSubscription", [data]);
       const stored = subscriptions.get(data.id);
-      if (stored && stored.eventCreatedAt.getTime() > data.eventCreatedAt.getTime()) return { ...stored };
+      const version = stored?.eventCreatedAt ?? pending.get(data.id)?.at;
+      if (version && version.getTime() > data.eventCreatedAt.getTime()) {
+        const refused = pending.get(data.id);
+        if (!stored && refused)
+          subscriptions.set(data.id, { ...data, status: refused.status, eventCreatedAt: refused.at });
+        return { ...(subscriptions.get(data.id) as SubscriptionData) };
+      }
+      pending.delete(data.id);
       subscriptions.set(data.id, { ...data });
       return { ...data };
     },
-    async updateSubscriptionStatus(subscriptionId, status) {
-      record("updateSubscriptionStatus", [subscriptionId, status]);
+    async updateSubscriptionStatus(subscriptionId, status, meta) {
+      record(
+        "updateSubscriptionStatus",
+        meta === undefined ? [subscriptionId, status] : [subscriptionId, status, meta],
+      );
       const stored = subscriptions.get(subscriptionId);
-      if (stored) stored.status = status;
+      const at = meta?.eventCreatedAt;
+      if (stored) {
+        stored.status = status;
+        if (at && at.getTime() > stored.eventCreatedAt.getTime()) stored.eventCreatedAt = at;
+      } else if (at) {
+        pending.set(subscriptionId, { status, at });
+      }
     },
     users: () => [...users.values()].map((user) => ({ ...user })),
     subscriptions: () => [...subscriptions.values()].map((subscription) => ({ ...subscription })),
@@ -131,6 +159,7 @@ export function createMemoryAdapter(): MemoryAdapter {
     reset() {
       users.clear();
       subscriptions.clear();
+      pending.clear();
       calls.length = 0;
       failures.clear();
       nextId = 1;

@@ -299,13 +299,28 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
         const state = stripe.subscriptions.retrieve(sub.id);
         const periodEnd = new Date((state.items.data[0]?.current_period_end as number) * 1000);
         expect(
-          await rows("SELECT id, status, price_id, cancel_at_period_end, current_period_end FROM subscriptions"),
+          await rows(
+            "SELECT id, status, price_id, cancel_at_period_end, cancel_at, current_period_end FROM subscriptions",
+          ),
         ).toEqual([
-          { id: sub.id, status: "active", price_id: PRICE, cancel_at_period_end: true, current_period_end: periodEnd },
+          {
+            id: sub.id,
+            status: "active",
+            price_id: PRICE,
+            cancel_at_period_end: true,
+            cancel_at: periodEnd,
+            current_period_end: periodEnd,
+          },
         ]);
         expect(await call("/api/subscription/status", { user: "grace@example.com" })).toEqual({
           status: 200,
-          body: { hasAccess: true, status: "active", currentPeriodEnd: periodEnd.toISOString() },
+          body: {
+            hasAccess: true,
+            status: "active",
+            currentPeriodEnd: periodEnd.toISOString(),
+            cancelAtPeriodEnd: true,
+            cancelAt: periodEnd.toISOString(),
+          },
         });
         // A checkout while subscribed is refused before Stripe is called.
         const before = stripe.requests.length;
@@ -367,6 +382,78 @@ describe.each(EXAMPLES)("examples/$name: next build, next start, every route ove
         });
         expect(forged).toMatchObject({ status: 400, body: { code: "INVALID_SIGNATURE" } });
         expect(await count("subscriptions WHERE id = 'sub_forged'")).toBe(0);
+      });
+    });
+
+    // The most common Stripe complaint: back from Checkout, the page still says "free" because the
+    // webhook has not landed. The success URL's session_id lets the status route apply it first.
+    describe("confirm on return: the webhook delivery held back", () => {
+      let delivery: Delivery;
+      beforeAll(() => {
+        delivery = stripe.deliverTo({
+          url: `${running.base}/api/webhooks/stripe`,
+          secret: STRIPE_WEBHOOK_SECRET,
+          paused: true,
+        });
+      });
+      afterAll(() => delivery?.stop());
+
+      it("the return URL answers hasAccess: true before any webhook; the late webhooks change nothing", async () => {
+        const user = "hedy@example.com";
+        const checkout = await call("/api/checkout", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+          user,
+        });
+        expect(checkout.status).toBe(200);
+        const sessionId = /\/c\/pay\/(cs_test_[A-Za-z0-9]+)/.exec(
+          (checkout.body as { url: string }).url,
+        )?.[1] as string;
+        expect(sessionId).toMatch(/^cs_test_/);
+        const paid = stripe.completeCheckout(sessionId, { email: user });
+        const subscriptionId = paid.subscription?.id as string;
+        expect(delivery.pending).toBeGreaterThan(0); // held back: nothing reached the app
+
+        expect(await call("/api/subscription/status", { user })).toEqual({
+          status: 200,
+          body: { hasAccess: false, status: null },
+        });
+        // Someone else presenting the session id gains nothing.
+        expect(
+          await call(`/api/subscription/status?session_id=${sessionId}`, { user: "grace@example.com" }),
+        ).toMatchObject({
+          status: 200,
+          body: { hasAccess: false },
+        });
+        const returned = await call(`/api/subscription/status?session_id=${sessionId}`, { user });
+        expect(returned).toMatchObject({ status: 200, body: { hasAccess: true, status: "active" } });
+        const written = await rows("SELECT id, status, price_id, last_event_at FROM subscriptions WHERE id = $1", [
+          subscriptionId,
+        ]);
+        expect(written).toMatchObject([{ id: subscriptionId, status: "active", price_id: PRICE }]);
+
+        const attempts = await delivery.flush();
+        expect(attempts.length).toBeGreaterThan(0);
+        expect(attempts.filter((attempt) => attempt.status !== 200)).toEqual([]);
+        expect(await rows("SELECT id, status, price_id FROM subscriptions WHERE id = $1", [subscriptionId])).toEqual([
+          { id: subscriptionId, status: "active", price_id: PRICE },
+        ]);
+        expect(await call("/api/subscription/status", { user })).toMatchObject({
+          status: 200,
+          body: { hasAccess: true, status: "active" },
+        });
+      });
+
+      it("a malformed session_id → 400 VALIDATION_ERROR, Stripe not called", async () => {
+        const before = stripe.requests.length;
+        expect(
+          await call("/api/subscription/status?session_id=cs_test_x%2F..", { user: "hedy@example.com" }),
+        ).toMatchObject({
+          status: 400,
+          body: { code: "VALIDATION_ERROR" },
+        });
+        expect(stripe.requests.length).toBe(before);
       });
     });
 

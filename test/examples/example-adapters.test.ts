@@ -297,6 +297,7 @@ describe.each(DATABASES)("example adapters: $name", ({ name, skip, open }) => {
       priceId: "price_basic",
       currentPeriodEnd: new Date("2026-04-01T00:00:00Z"),
       cancelAtPeriodEnd: false,
+      cancelAt: null,
       eventCreatedAt: new Date(at * 1000),
       ...fields,
     });
@@ -325,6 +326,32 @@ describe.each(DATABASES)("example adapters: $name", ({ name, skip, open }) => {
       await adapter.upsertSubscription(row(userId, 1_001, { status: "active" }));
       expect(await db.query("SELECT status FROM subscriptions")).toEqual([{ status: "canceled" }]);
       await adapter.updateSubscriptionStatus("sub_unknown", "canceled");
+    });
+
+    it("updateSubscriptionStatus records meta.eventCreatedAt: an older write after it is refused (another instance)", async () => {
+      const userId = await seedUser();
+      await db.subscriptions.upsertSubscription(row(userId, 1_000));
+      await db.subscriptions.updateSubscriptionStatus("sub_1", "past_due", { eventCreatedAt: new Date(2_000_000) });
+      const other = db.instance();
+      expect(await other.upsertSubscription(row(userId, 1_500, { status: "active" }))).toEqual({ applied: false });
+      expect(await other.upsertSubscription(row(userId, 2_000, { status: "active" }))).toEqual({ applied: true });
+      // An older status change never moves the version back.
+      await other.subscriptions.updateSubscriptionStatus("sub_1", "canceled", { eventCreatedAt: new Date(1_000_000) });
+      expect(await db.query("SELECT status, last_event_at FROM subscriptions")).toEqual([
+        { status: "canceled", last_event_at: new Date(2_000_000) },
+      ]);
+    });
+
+    it.each([
+      ["renewing", { cancelAtPeriodEnd: false, cancelAt: null }],
+      ["cancelling at the period end", { cancelAtPeriodEnd: true, cancelAt: new Date("2026-04-01T00:00:00Z") }],
+      ["cancelling on another date", { cancelAtPeriodEnd: false, cancelAt: new Date("2026-03-20T00:00:00Z") }],
+    ])("stores and answers cancelAtPeriodEnd and cancelAt (%s)", async (_case, fields) => {
+      const userId = await seedUser();
+      await db.upsertSubscription(row(userId, 1_000, fields));
+      expect(await db.status.findUserWithSubscription("ada@example.com")).toMatchObject({
+        subscription: { status: "active", ...fields },
+      });
     });
 
     // Five events of one subscription's life, delivered in every order to a fresh route each
@@ -456,6 +483,7 @@ describe.each(DATABASES)("example adapters: $name", ({ name, skip, open }) => {
         stripeCustomerId: "cus_1",
         priceId: "price_basic",
         cancelAtPeriodEnd: false,
+        cancelAt: null,
         eventCreatedAt: new Date(1_000_000),
       };
       await db.upsertSubscription({ ...base, id: "sub_old", status: "canceled", currentPeriodEnd: null });
@@ -465,7 +493,7 @@ describe.each(DATABASES)("example adapters: $name", ({ name, skip, open }) => {
       expect(await status.findUserWithSubscription("ada@example.com")).toEqual({
         id: ada.id,
         email: "ada@example.com",
-        subscription: { status: "active", currentPeriodEnd: end },
+        subscription: { status: "active", currentPeriodEnd: end, cancelAtPeriodEnd: false, cancelAt: null },
       });
     });
   });

@@ -23,6 +23,8 @@ describe("useSubscription", () => {
       hasAccess: true,
       status: "active",
       currentPeriodEnd: "2027-01-01T00:00:00.000Z",
+      // The memory adapter returns the flag, so the status route answers it (#13).
+      cancelAtPeriodEnd: false,
     });
     expect(app.received("status")).toHaveLength(2);
   });

@@ -129,6 +129,7 @@ export const expectedRow = (fields: Partial<SubscriptionData> = {}): Subscriptio
   priceId: "price_basic",
   currentPeriodEnd: new Date(periodEnd * 1000),
   cancelAtPeriodEnd: false,
+  cancelAt: null,
   eventCreatedAt: new Date(nowSeconds * 1000),
   ...fields,
 });

@@ -18,8 +18,11 @@ export const db: WebhookDatabaseAdapter = {
     subscriptions.set(data.id, data);
     return data;
   },
-  async updateSubscriptionStatus(subscriptionId, status) {
+  async updateSubscriptionStatus(subscriptionId, status, meta) {
     const stored = subscriptions.get(subscriptionId);
-    if (stored) subscriptions.set(subscriptionId, { ...stored, status });
+    if (!stored) return;
+    // The deletion's time becomes the version, so an older update arriving later is ignored.
+    const at = meta && meta.eventCreatedAt > stored.eventCreatedAt ? meta.eventCreatedAt : stored.eventCreatedAt;
+    subscriptions.set(subscriptionId, { ...stored, status, eventCreatedAt: at });
   },
 };

@@ -41,7 +41,12 @@ export const subscriptions = pgTable(
     priceId: text("price_id").notNull(),
     currentPeriodEnd: at("current_period_end"),
     cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
-    /** Stripe `event.created` of the newest event applied: older events are refused, ties applied. */
+    /** When Stripe will end it (`cancel_at`, or the period end); null while it renews. */
+    cancelAt: at("cancel_at"),
+    /**
+     * Version of the newest write applied (`SubscriptionData.eventCreatedAt`: the event's time, or when
+     * Stripe's copy was read; a deletion's time): older writes are refused, ties applied.
+     */
     lastEventAt: at("last_event_at").notNull(),
     ...timestamps,
   },

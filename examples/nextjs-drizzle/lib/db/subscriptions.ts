@@ -12,18 +12,23 @@ export function subscriptionAdapter(db: Database): WebhookDatabaseAdapter {
   return {
     findUserByCustomerId: (customerId) => findUserByCustomerId(db, customerId),
     upsertSubscription: (data) => upsertSubscription(db, data),
-    async updateSubscriptionStatus(subscriptionId, status) {
-      // No row yet (the deletion overtook the creation): nothing to cancel; the creation that
-      // follows is refetched from Stripe (already canceled) or carries its own status.
-      await db.update(subscriptions).set({ status }).where(eq(subscriptions.id, subscriptionId));
+    async updateSubscriptionStatus(subscriptionId, status, meta) {
+      // The deletion's time becomes the row's version, so an older update that reaches another
+      // instance afterwards is refused by the stale-write guard below. No row yet (the deletion
+      // overtook the creation): nothing to cancel; the creation that follows is refetched from
+      // Stripe (already canceled) or, in payload mode, stopped by the final-status rule once the
+      // deletion is redelivered.
+      const at = meta?.eventCreatedAt.toISOString();
+      const lastEventAt =
+        at === undefined ? undefined : sql`GREATEST(${subscriptions.lastEventAt}, ${at}::timestamptz)`;
+      await db.update(subscriptions).set({ status, lastEventAt }).where(eq(subscriptions.id, subscriptionId));
     },
   };
 }
 
 /**
- * Inserts or updates the subscription unless the row already reflects a newer Stripe event
- * (`last_event_at` later than this event's `created`; same-second ties are applied) or a final
- * status. One statement, so two deliveries racing cannot interleave a read and a write.
+ * Inserts or updates the subscription unless the row already reflects a newer write
+ * (`last_event_at` later than this write's `eventCreatedAt`; ties are applied) or a final status. One statement, so two deliveries racing cannot interleave a read and a write.
  *
  * @returns whether the write was applied (false: stale, refused)
  */
@@ -35,6 +40,7 @@ export async function upsertSubscription(db: Database, data: SubscriptionData): 
     priceId: data.priceId,
     currentPeriodEnd: data.currentPeriodEnd,
     cancelAtPeriodEnd: data.cancelAtPeriodEnd,
+    cancelAt: data.cancelAt,
     lastEventAt: data.eventCreatedAt,
   };
   const written = await db

@@ -53,7 +53,12 @@ export function subscriptionStatusAdapter(db: Database): SubscriptionDatabaseAda
       const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, email));
       if (user === undefined) return null;
       const [subscription] = await db
-        .select({ status: subscriptions.status, currentPeriodEnd: subscriptions.currentPeriodEnd })
+        .select({
+          status: subscriptions.status,
+          currentPeriodEnd: subscriptions.currentPeriodEnd,
+          cancelAtPeriodEnd: subscriptions.cancelAtPeriodEnd,
+          cancelAt: subscriptions.cancelAt,
+        })
         .from(subscriptions)
         .where(eq(subscriptions.userId, user.id))
         .orderBy(desc(subscriptions.createdAt), desc(subscriptions.id))

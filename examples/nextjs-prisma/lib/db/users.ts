@@ -42,7 +42,7 @@ export function subscriptionStatusAdapter(prisma: PrismaClient): SubscriptionDat
           id: true,
           email: true,
           subscriptions: {
-            select: { status: true, currentPeriodEnd: true },
+            select: { status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, cancelAt: true },
             orderBy: [{ createdAt: "desc" }, { id: "desc" }],
             take: 1,
           },
