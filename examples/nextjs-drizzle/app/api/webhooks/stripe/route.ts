@@ -11,8 +11,10 @@ const handler = createWebhookRoute({
     client: stripeClient(),
     webhookSecret: process.env.STRIPE_WEBHOOK_SECRET,
   },
-  // Shared by every instance; Stripe retries for up to three days.
-  idempotency: { store: createPostgresIdempotencyStore(query), ttlMs: 3 * 24 * 60 * 60 * 1000 },
+  // Shared by every instance and by the reconcile route. Stripe retries for up to three days, but the
+  // sweep looks back as far as Stripe keeps events (30 days): remember processed ids that long, so an
+  // event delivered here is a duplicate there and its handlers never run twice.
+  idempotency: { store: createPostgresIdempotencyStore(query), ttlMs: 31 * 24 * 60 * 60 * 1000 },
 });
 
 // Every method goes to the handler, so a GET (a browser, a health check) gets the documented JSON 405
