@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 //   tollgate, tollgate/*, npm:tollgate   → this package
 //   @clerk/nextjs/server, @clerk/nextjs  → stubs with Clerk's signatures (test/docs/stubs)
 //   @/auth                               → Auth.js v5's `auth()` (stub)
+//   next/navigation                      → a stub with Next.js's signatures (next is not a root dependency)
 //   @/lib/db, @/lib/db/*                 → the Drizzle example's adapter (examples/nextjs-drizzle/lib/db):
 //                                          the `db` the docs call is that file, as the user copies it
 //   @/lib/*                              → examples/nextjs-drizzle/lib/*, then examples/nextjs-prisma/lib/*
@@ -96,6 +97,7 @@ function compile(): { errors: Map<Snippet, string[]>; outside: string[] } {
       "@clerk/nextjs/server": [at("test/docs/stubs/clerk-nextjs-server.d.ts")],
       "@clerk/nextjs": [at("test/docs/stubs/clerk-nextjs.d.ts")],
       "@/auth": [at("test/docs/stubs/next-auth.d.ts")],
+      "next/navigation": [at("test/docs/stubs/next-navigation.d.ts")],
       "@/lib/db": [at("examples/nextjs-drizzle/lib/db/index.ts")],
       "@/lib/*": [at("examples/nextjs-drizzle/lib/*"), at("examples/nextjs-prisma/lib/*")],
       "@/generated/*": [at("examples/nextjs-prisma/generated/*")],
