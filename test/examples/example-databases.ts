@@ -142,8 +142,9 @@ async function openPostgres(orm: Orm): Promise<TestDatabase> {
   const { url, drop } = await createDatabase(`tollgate_${orm}`);
   const script = orm === "prisma" ? "nextjs-prisma/scripts/setup-db.mjs" : "nextjs-drizzle/scripts/migrate.mjs";
   await migrate(examples + script, url);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  // A pool, not one client: the convergence test hands this query to stores that run concurrently,
+  // and pg deprecates queueing queries on one client.
+  const client = new pg.Pool({ connectionString: url, max: 4 });
   const connect =
     orm === "prisma"
       ? () => {

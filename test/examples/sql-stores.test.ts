@@ -61,7 +61,7 @@ function instance(adapters: Adapters, calls: string[]) {
 
 const countOf = (values: string[], value: string) => values.filter((v) => v === value).length;
 
-describe.each(DATABASES)("the examples' SQL stores: $name", ({ name, server, skip, open }) => {
+describe.each(DATABASES)("the examples' SQL stores: $name", ({ name, skip, open }) => {
   if (skip) {
     console.warn(`[tollgate] SQL stores, ${name}: ${skip}`);
     it.skip(skip, () => {});
