@@ -1,5 +1,7 @@
 import { createClerkWebhookRoute } from "tollgate";
 
+// Route segment config: a build error under `cacheComponents: true` (create-next-app's default), which
+// is why this app's next.config.ts turns it off. See docs/runtimes.md.
 export const runtime = "edge";
 
 const handler = createClerkWebhookRoute({

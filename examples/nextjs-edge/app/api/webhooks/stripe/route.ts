@@ -2,6 +2,8 @@ import { createWebhookRoute } from "tollgate";
 import { db } from "../../../../lib/memory-db";
 
 // The edge runtime bundles tollgate's Web build: Web Crypto HMACs, no Node built-ins.
+// Route segment config: a build error under `cacheComponents: true` (create-next-app's default), which
+// is why this app's next.config.ts turns it off. See docs/runtimes.md.
 export const runtime = "edge";
 
 // With no STRIPE_SECRET_KEY the route writes the event's own copy of the subscription (sync "payload");
