@@ -48,6 +48,12 @@ function expanded(ctx: EndpointContext, object: StripeObject | ListPage): Stripe
   return object;
 }
 
+/** The subscription `ctx.id` as Stripe renders it after the call (404 if there is none). */
+function subscriptionAnswer(ctx: EndpointContext): StripeObject | ListPage {
+  const sub = found(ctx.account.subscriptions.get(ctx.id), "subscription", ctx.id);
+  return expanded(ctx, renderSubscription(ctx.account, sub, ctx.apiVersion));
+}
+
 function found<T>(value: T | undefined, what: string, id: string): T {
   if (value === undefined) throw noSuch(what, id);
   return value;
@@ -161,18 +167,14 @@ export const ENDPOINTS: Endpoint[] = [
   {
     method: "GET",
     path: "/v1/subscriptions/:id",
-    handle: (ctx) => {
-      const sub = found(ctx.account.subscriptions.get(ctx.id), "subscription", ctx.id);
-      return expanded(ctx, renderSubscription(ctx.account, sub, ctx.apiVersion));
-    },
+    handle: subscriptionAnswer,
   },
   {
     method: "POST",
     path: "/v1/subscriptions/:id",
     handle: (ctx) => {
       updateSubscription(ctx.account, ctx.id, subscriptionChanges(ctx.params), ctx.request);
-      const sub = found(ctx.account.subscriptions.get(ctx.id), "subscription", ctx.id);
-      return expanded(ctx, renderSubscription(ctx.account, sub, ctx.apiVersion));
+      return subscriptionAnswer(ctx);
     },
   },
   {
@@ -180,8 +182,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: "/v1/subscriptions/:id",
     handle: (ctx) => {
       cancelSubscription(ctx.account, ctx.id, ctx.request);
-      const sub = found(ctx.account.subscriptions.get(ctx.id), "subscription", ctx.id);
-      return expanded(ctx, renderSubscription(ctx.account, sub, ctx.apiVersion));
+      return subscriptionAnswer(ctx);
     },
   },
   {
