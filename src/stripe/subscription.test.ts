@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { TollgateError } from "../http/errors.js";
-import { readSubscriptionId, toSubscriptionData } from "./subscription.js";
+import {
+  isSubscriptionFields,
+  readSubscription,
+  readSubscriptionId,
+  subscriptionFields,
+  toSubscriptionData,
+} from "./subscription.js";
 
 const periodEnd = 1_767_225_600; // 2026-01-01T00:00:00Z
 const createdAt = new Date("2025-06-01T00:00:00Z");
@@ -201,5 +207,51 @@ describe("readSubscriptionId", () => {
     expect(() => readSubscriptionId(value)).toThrow(
       expect.objectContaining({ code: "INVALID_PAYLOAD" }) as TollgateError,
     );
+  });
+});
+
+describe("the hand-written subscription check", () => {
+  const item = basil.items.data[0];
+  const withItem = (fields: Record<string, unknown>) => ({ ...basil, items: { data: [{ ...item, ...fields }] } });
+  it.each([
+    ["a basil subscription", basil, true],
+    ["a legacy subscription", legacy, true],
+    ["customer expanded", { ...basil, customer: { id: "cus_1", email: "a@b.c" } }, true],
+    ["cancel_at_period_end null", { ...basil, cancel_at_period_end: null }, true],
+    ["cancel_at_period_end absent", { ...basil, cancel_at_period_end: undefined }, true],
+    ["cancel_at a time", { ...basil, cancel_at: periodEnd }, true],
+    ["no items, a plan", { ...legacy, items: undefined, plan: { id: "plan_1" } }, true],
+    ["items null", { ...basil, items: null }, true],
+    ["an item without a price (the price check is separate)", withItem({ price: null }), true],
+    ["a price id", withItem({ price: "price_1" }), true],
+    ["period end 0", withItem({ current_period_end: 0 }), true],
+    ["id empty", { ...basil, id: "" }, false],
+    ["id a number", { ...basil, id: 1 }, false],
+    ["customer empty", { ...basil, customer: "" }, false],
+    ["customer an object without id", { ...basil, customer: { object: "customer" } }, false],
+    ["customer an array", { ...basil, customer: ["cus_1"] }, false],
+    ["status missing", { ...basil, status: undefined }, false],
+    ["cancel_at_period_end a string", { ...basil, cancel_at_period_end: "false" }, false],
+    ["cancel_at negative", { ...basil, cancel_at: -1 }, false],
+    ["cancel_at fractional", { ...basil, cancel_at: 1.5 }, false],
+    ["cancel_at beyond 2^53", { ...basil, cancel_at: 2 ** 53 }, false],
+    ["current_period_end a string", { ...legacy, current_period_end: "1767225600" }, false],
+    ["plan a number", { ...basil, plan: 1 }, false],
+    ["items an array", { ...basil, items: [] }, false],
+    ["items without data", { ...basil, items: { object: "list" } }, false],
+    ["an item null", { ...basil, items: { data: [null] } }, false],
+    ["an item price with an empty id", withItem({ price: { id: "" } }), false],
+    ["an item period end infinite", withItem({ current_period_end: Number.POSITIVE_INFINITY }), false],
+    ["an item plan an array", withItem({ plan: [] }), false],
+    ["an array", [basil], false],
+    ["null", null, false],
+  ])("agrees with the schema on %s", (_case, value, accepted) => {
+    // The fast check may accept only what the schema accepts; the schema is the contract.
+    expect(subscriptionFields.safeParse(value).success).toBe(accepted);
+    expect(isSubscriptionFields(value)).toBe(accepted);
+  });
+
+  it("hands on the object as received, not a copy", () => {
+    expect(readSubscription(basil)).toBe(basil);
   });
 });
