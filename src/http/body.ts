@@ -70,6 +70,10 @@ export function clientAborted(): TollgateError {
  * Records every chunk pulled from `source` with a running count, so the body is read once however
  * many readers there are, and never more than the limit is held. `content-length` only ever refuses
  * early; it never replaces the count.
+ *
+ * One timer per body, armed at the first pull; when it fires, every reader waiting is released with
+ * 408 at once (a stalled client's pending chunk read is left to the drain), so no chunk pays for a
+ * race against the deadline.
  */
 export function createBodyTap(source: ChunkSource | null, options: BodyTapOptions): BodyTap {
   const declaredLength = options.declared !== null && DIGITS.test(options.declared) ? Number(options.declared) : null;
@@ -80,20 +84,22 @@ export function createBodyTap(source: ChunkSource | null, options: BodyTapOption
   let done = source === null;
   let failure: TollgateError | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let expire: ((error: TollgateError) => void) | undefined;
-  let expired: Promise<never> | undefined;
-  let inFlight: Promise<void> | undefined;
   let started = false;
+  let pulling: Promise<void> | undefined;
+  // Readers waiting for the body, released with the failure when it comes (a timeout, above all).
+  let waiters: ((error: TollgateError) => void)[] | undefined;
 
-  function fail(error: TollgateError): never {
+  function fail(error: TollgateError): TollgateError {
     if (failure === undefined) {
       failure = error;
+      (tap as { failure: TollgateError }).failure = error;
       stopTimer();
       // A client that went away has nothing left to drain; an oversized body does. A body never
       // started is left alone (the server discards it after the response).
       if (started && source !== null && error.code !== "CLIENT_ABORTED") source.discard(Date.now() + timeoutMs);
+      if (waiters !== undefined) for (const release of waiters.splice(0)) release(error);
     }
-    throw failure;
+    return failure;
   }
 
   function stopTimer(): void {
@@ -101,46 +107,46 @@ export function createBodyTap(source: ChunkSource | null, options: BodyTapOption
     timer = undefined;
   }
 
-  function startTimer(): Promise<never> {
-    if (expired === undefined) {
-      expired = new Promise<never>((_, reject) => {
-        expire = reject;
-      });
-      expired.catch(() => {});
-      timer = setTimeout(() => expire?.(new TollgateError("REQUEST_TIMEOUT")), timeoutMs);
-      (timer as { unref?: () => void }).unref?.();
-    }
-    return expired;
+  function expire(): void {
+    timer = undefined;
+    fail(new TollgateError("REQUEST_TIMEOUT"));
   }
 
   // Pulls one chunk into `chunks`; concurrent callers share the pull in progress.
   function pull(): Promise<void> {
-    inFlight ??= pullOne().finally(() => {
-      inFlight = undefined;
-    });
-    return inFlight;
+    if (failure !== undefined) return Promise.reject(failure);
+    if (done) return Promise.resolve();
+    if (pulling === undefined) {
+      if (!started) {
+        started = true;
+        timer = setTimeout(expire, timeoutMs);
+        (timer as { unref?: () => void }).unref?.();
+      }
+      pulling = pullOne(source as ChunkSource);
+    }
+    return pulling;
   }
 
-  async function pullOne(): Promise<void> {
-    if (failure !== undefined) throw failure;
-    if (done) return;
-    started = true;
-    const timeout = startTimer();
+  async function pullOne(from: ChunkSource): Promise<void> {
     let chunk: Uint8Array | null;
     try {
-      chunk = await Promise.race([(source as ChunkSource).read(), timeout]);
+      chunk = await from.read();
     } catch (error) {
-      fail(isTollgateError(error) ? error : clientAborted());
+      throw fail(isTollgateError(error) ? error : clientAborted());
+    } finally {
+      pulling = undefined;
     }
+    // The deadline passed (or another reader failed the body) while this chunk was on its way.
+    if (failure !== undefined) throw failure;
     if (chunk === null) {
       done = true;
       stopTimer();
       return;
     }
     total += chunk.byteLength;
-    if (total > limit) fail(new TollgateError("PAYLOAD_TOO_LARGE"));
+    if (total > limit) throw fail(new TollgateError("PAYLOAD_TOO_LARGE"));
     if (declaredLength !== null && total > declaredLength) {
-      fail(
+      throw fail(
         new TollgateError("VALIDATION_ERROR", {
           message: "The request body is longer than its content-length.",
           details: { body: ["The body is longer than its declared content-length."] },
@@ -150,33 +156,69 @@ export function createBodyTap(source: ChunkSource | null, options: BodyTapOption
     chunks.push(chunk);
   }
 
-  return {
-    get failure() {
-      return failure;
-    },
-    async read(maxBytes) {
-      if (failure !== undefined) throw failure;
+  function whole(): Uint8Array {
+    if (chunks.length === 1) return chunks[0] as Uint8Array;
+    const bytes = concatBytes(chunks);
+    chunks.length = 0;
+    chunks.push(bytes);
+    return bytes;
+  }
+
+  async function readAll(): Promise<Uint8Array> {
+    while (!done) await pull();
+    return whole();
+  }
+
+  /** Waits for `work`, or for the body to fail first (the timer firing while a chunk is awaited). */
+  function guarded<T>(work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      waiters ??= [];
+      waiters.push(reject);
+      const settle = () => {
+        const index = (waiters as ((error: TollgateError) => void)[]).indexOf(reject);
+        if (index !== -1) waiters?.splice(index, 1);
+      };
+      work().then(
+        (value) => {
+          settle();
+          resolve(value);
+        },
+        (error: unknown) => {
+          settle();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  // A plain data property, not a getter: an object literal with an accessor is built on V8's slow
+  // path, which cost more per request than the whole read.
+  const tap: BodyTap = {
+    failure: undefined,
+    read(maxBytes) {
+      if (failure !== undefined) return Promise.reject(failure);
       limit = maxBytes;
-      if (declaredLength !== null && declaredLength > maxBytes) fail(new TollgateError("PAYLOAD_TOO_LARGE"));
-      if (total > maxBytes) fail(new TollgateError("PAYLOAD_TOO_LARGE"));
-      while (!done) await pull();
-      if (chunks.length === 1) return chunks[0] as Uint8Array;
-      const whole = concatBytes(chunks);
-      chunks.length = 0;
-      chunks.push(whole);
-      return whole;
+      if ((declaredLength !== null && declaredLength > maxBytes) || total > maxBytes) {
+        return Promise.reject(fail(new TollgateError("PAYLOAD_TOO_LARGE")));
+      }
+      if (done) return Promise.resolve(whole());
+      return guarded(readAll);
     },
     stream() {
       let index = 0;
+      const next = async (): Promise<Uint8Array | undefined> => {
+        while (index >= chunks.length && !done) await pull();
+        return chunks[index];
+      };
       return new ReadableStream<Uint8Array>({
         async pull(controller) {
+          let chunk: Uint8Array | undefined;
           try {
-            while (index >= chunks.length && !done) await pull();
+            chunk = await guarded(next);
           } catch (error) {
             controller.error(error);
             return;
           }
-          const chunk = chunks[index];
           if (chunk === undefined) controller.close();
           else {
             index += 1;
@@ -186,16 +228,19 @@ export function createBodyTap(source: ChunkSource | null, options: BodyTapOption
       });
     },
   };
+  return tap;
 }
+
+const chunkOf = (result: ReadableStreamReadResult<Uint8Array>): Uint8Array | null =>
+  result.done ? null : result.value;
 
 /** A `ChunkSource` over a Web body stream; an oversized body is drained (until `deadline`), not cancelled. */
 export function webChunkSource(body: ReadableStream<Uint8Array>): ChunkSource {
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   return {
-    async read() {
+    read() {
       reader ??= body.getReader();
-      const { done, value } = await reader.read();
-      return done ? null : value;
+      return reader.read().then(chunkOf);
     },
     discard(deadline) {
       if (reader === undefined) return;
