@@ -93,16 +93,6 @@ export interface ContextOptions extends SourceIpOptions {
 
 const NO_BODY = new Set(["GET", "HEAD"]);
 
-function webSource(request: Request): RequestSource {
-  return {
-    method: request.method,
-    url: request.url,
-    headers: request.headers,
-    body: () => (request.body === null ? null : webChunkSource(request.body)),
-    toRequest: (body) => (body === null ? request : new Request(request, { body, duplex: "half" } as RequestInit)),
-  };
-}
-
 function resolveSourceIp(source: RequestSource, options: ContextOptions, request: () => Request): string | null {
   if (options.clientIp !== undefined) {
     try {
@@ -115,92 +105,156 @@ function resolveSourceIp(source: RequestSource, options: ContextOptions, request
   return proxied ?? normalizeIp(source.remoteAddress ?? null);
 }
 
+/**
+ * A Web request as a `RequestSource`: the context reads its method, URL and headers directly and
+ * builds nothing for the hot path.
+ */
+class WebSource implements RequestSource {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: HeaderReader;
+  readonly #request: Request;
+
+  constructor(request: Request) {
+    this.#request = request;
+    this.method = request.method;
+    this.url = request.url;
+    this.headers = request.headers;
+  }
+
+  body(): ChunkSource | null {
+    const body = this.#request.body;
+    return body === null ? null : webChunkSource(body);
+  }
+
+  toRequest(body: BodyInit | null): Request {
+    return body === null ? this.#request : new Request(this.#request, { body, duplex: "half" } as RequestInit);
+  }
+}
+
+/**
+ * The per-request context. A class, so that its accessors (`request`, `responseHeaders`) live on
+ * the prototype: an object literal with accessors is built on V8's slow path, which cost more per
+ * request than everything the context holds.
+ */
+class Context implements RouteContext {
+  readonly method: string;
+  readonly headers: HeaderReader;
+  readonly url: string;
+  readonly route: RouteName;
+  readonly requestId: string;
+  readonly sourceIp: string | null;
+  readonly receivedAt: number;
+  rawBody: Uint8Array | undefined = undefined;
+  readonly audit: AuditRecord;
+  readonly onError: ErrorReporter | undefined;
+  state: CoreState = {};
+  readonly #source: RequestSource;
+  readonly #options: ContextOptions;
+  #request: Request | undefined;
+  #tap: BodyTap | undefined;
+  #bytes: Uint8Array | undefined;
+  #bodyless = false;
+  #responseHeaders: Headers | undefined;
+
+  constructor(source: RequestSource, route: RouteName, options: ContextOptions) {
+    this.#source = source;
+    this.#options = options;
+    this.receivedAt = Date.now();
+    this.requestId = crypto.randomUUID();
+    this.method = source.method.toUpperCase();
+    this.headers = source.headers;
+    this.url = source.url;
+    this.route = route;
+    this.onError = options.onError;
+    this.sourceIp = resolveSourceIp(source, options, () => this.request);
+    this.audit = {
+      requestId: this.requestId,
+      timestamp: isoTime(this.receivedAt),
+      route,
+      method: this.method,
+      sourceIp: this.sourceIp,
+      mutations: [],
+    };
+  }
+
+  get request(): Request {
+    if (this.#request === undefined) {
+      const source = this.#source;
+      const known = this.rawBody ?? this.#bytes;
+      if (NO_BODY.has(this.method)) this.#request = source.toRequest(null);
+      else if (known !== undefined) this.#request = source.toRequest(known as BodyInit);
+      else {
+        const opened = this.#openTap();
+        if (this.#bodyless) this.#request = source.toRequest(null);
+        else this.#request = source.toRequest(this.#bytes !== undefined ? (this.#bytes as BodyInit) : opened.stream());
+      }
+    }
+    return this.#request;
+  }
+
+  get responseHeaders(): Headers {
+    this.#responseHeaders ??= new Headers();
+    return this.#responseHeaders;
+  }
+
+  /** The response headers layers set, or undefined when none did (nothing to copy). */
+  static responseHeadersOf(ctx: RouteContext): Headers | undefined {
+    return ctx instanceof Context ? ctx.#responseHeaders : ctx.responseHeaders;
+  }
+
+  readBody(maxBytes: number): Promise<Uint8Array> {
+    const opened = this.#openTap();
+    const bytes = this.#bytes;
+    if (bytes !== undefined) {
+      return bytes.byteLength > maxBytes
+        ? Promise.reject(new TollgateError("PAYLOAD_TOO_LARGE"))
+        : Promise.resolve(bytes);
+    }
+    return opened.read(maxBytes);
+  }
+
+  #openTap(): BodyTap {
+    if (this.#tap === undefined) {
+      let body: Uint8Array | ChunkSource | null;
+      try {
+        body = this.#source.body();
+      } catch (error) {
+        this.#tap = failedTap(error);
+        return this.#tap;
+      }
+      if (body instanceof Uint8Array) this.#bytes = body;
+      this.#bodyless = body === null;
+      this.#tap = createBodyTap(body instanceof Uint8Array ? null : body, {
+        declared: this.#source.headers.get("content-length"),
+        maxBytes: this.#options.maxBodyBytes,
+        timeoutMs: this.#options.bodyTimeoutMs,
+      });
+    }
+    return this.#tap;
+  }
+}
+
+/** The response headers layers set on `ctx`, or undefined when none did. */
+export const responseHeadersOf = Context.responseHeadersOf;
+
+// ISO time of the last millisecond asked for: requests arriving in the same millisecond share it.
+let lastIsoAt = Number.NaN;
+let lastIso = "";
+function isoTime(at: number): string {
+  if (at !== lastIsoAt) {
+    lastIso = new Date(at).toISOString();
+    lastIsoAt = at;
+  }
+  return lastIso;
+}
+
 export function createContext(
   input: Request | RequestSource,
   route: RouteName,
   options: ContextOptions = {},
 ): RouteContext {
-  const source = input instanceof Request ? webSource(input) : input;
-  const receivedAt = Date.now();
-  const requestId = crypto.randomUUID();
-  const method = source.method.toUpperCase();
-  let request: Request | undefined;
-  let tap: BodyTap | undefined;
-  let bytes: Uint8Array | undefined;
-  let rawBody: Uint8Array | undefined;
-  let bodyless = false;
-
-  const openTap = (): BodyTap => {
-    if (tap === undefined) {
-      let body: Uint8Array | ChunkSource | null;
-      try {
-        body = source.body();
-      } catch (error) {
-        tap = failedTap(error);
-        return tap;
-      }
-      if (body instanceof Uint8Array) bytes = body;
-      bodyless = body === null;
-      tap = createBodyTap(body instanceof Uint8Array ? null : body, {
-        declared: source.headers.get("content-length"),
-        maxBytes: options.maxBodyBytes,
-        timeoutMs: options.bodyTimeoutMs,
-      });
-    }
-    return tap;
-  };
-  const readBody = async (maxBytes: number): Promise<Uint8Array> => {
-    const opened = openTap();
-    if (bytes !== undefined) {
-      if (bytes.byteLength > maxBytes) throw new TollgateError("PAYLOAD_TOO_LARGE");
-      return bytes;
-    }
-    return opened.read(maxBytes);
-  };
-  const getRequest = (): Request => {
-    if (request === undefined) {
-      const known = rawBody ?? bytes;
-      if (NO_BODY.has(method)) request = source.toRequest(null);
-      else if (known !== undefined) request = source.toRequest(known as BodyInit);
-      else {
-        const opened = openTap();
-        if (bodyless) request = source.toRequest(null);
-        else request = source.toRequest(bytes !== undefined ? (bytes as BodyInit) : opened.stream());
-      }
-    }
-    return request;
-  };
-  const sourceIp = resolveSourceIp(source, options, getRequest);
-  return {
-    get request() {
-      return getRequest();
-    },
-    method,
-    headers: source.headers,
-    url: source.url,
-    route,
-    requestId,
-    sourceIp,
-    receivedAt,
-    get rawBody() {
-      return rawBody;
-    },
-    set rawBody(value) {
-      rawBody = value;
-    },
-    readBody,
-    audit: {
-      requestId,
-      timestamp: new Date(receivedAt).toISOString(),
-      route,
-      method,
-      sourceIp,
-      mutations: [],
-    },
-    responseHeaders: new Headers(),
-    onError: options.onError,
-    state: {},
-  };
+  return new Context(input instanceof Request ? new WebSource(input) : input, route, options);
 }
 
 /** A tap that can only answer with the error its source raised (a consumed Node body). */

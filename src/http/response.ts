@@ -1,4 +1,4 @@
-import type { RouteContext } from "./context.js";
+import { type RouteContext, responseHeadersOf } from "./context.js";
 import { DeferredResponse } from "./deferred-response.js";
 import { toTollgateError } from "./errors.js";
 import { reportError } from "./report-error.js";
@@ -79,7 +79,7 @@ export function finalizeResponse(ctx: RouteContext, response: Response): Respons
       result.headers.set("x-request-id", ctx.requestId);
     }
   }
-  ctx.responseHeaders.forEach((value, name) => {
+  responseHeadersOf(ctx)?.forEach((value, name) => {
     if (name === "vary") result.headers.append(name, value);
     else if (!result.headers.has(name)) result.headers.set(name, value);
   });
