@@ -19,9 +19,11 @@ function keyObject(key: HmacKey): KeyObject {
   return object;
 }
 
-/** HMAC-SHA256 over the concatenation of `parts`, with node:crypto (synchronous underneath). */
-export async function hmacSha256(key: HmacKey, parts: readonly Uint8Array[]): Promise<Uint8Array> {
-  const hmac = createHmac("sha256", keyObject(key));
-  for (const part of parts) hmac.update(part);
-  return hmac.digest();
+/**
+ * HMAC-SHA256 of the UTF-8 bytes of `prefix` followed by `body`, with node:crypto (synchronous
+ * underneath). The prefix goes in as a string: encoding a few bytes with `TextEncoder` first cost
+ * a quarter of the whole HMAC.
+ */
+export function hmacSha256(key: HmacKey, prefix: string, body: Uint8Array): Promise<Uint8Array> {
+  return Promise.resolve(createHmac("sha256", keyObject(key)).update(prefix, "utf8").update(body).digest());
 }

@@ -34,27 +34,32 @@ describe.each([
   });
 
   it.each(RFC_4231)("matches RFC 4231 %s", async (name, bytes, message, expected) => {
-    const digest = await hmac.hmacSha256({ id: `rfc4231-${name}-${implementation}`, bytes }, [toBytes(message)]);
-    expect(toHex(digest)).toBe(expected);
+    const key = { id: `rfc4231-${name}-${implementation}`, bytes };
+    expect(toHex(await hmac.hmacSha256(key, message, new Uint8Array(0)))).toBe(expected);
+    expect(toHex(await hmac.hmacSha256(key, "", toBytes(message)))).toBe(expected);
   });
 
   it.each([
-    ["one part", ["1700000000.", '{"id":"evt_test","object":"event"}']],
-    ["split mid-way", ['1700000000.{"id":"evt', '_test","object":"event"}']],
-    ["with empty parts", ["", "1700000000.", "", '{"id":"evt_test","object":"event"}', ""]],
-  ])("hashes the concatenation of its parts (%s)", async (_case, parts) => {
+    ["timestamp prefix, body", "1700000000.", '{"id":"evt_test","object":"event"}'],
+    ["split mid-way", '1700000000.{"id":"evt', '_test","object":"event"}'],
+    ["empty prefix", "", '1700000000.{"id":"evt_test","object":"event"}'],
+    ["empty body", '1700000000.{"id":"evt_test","object":"event"}', ""],
+  ])("hashes the prefix followed by the body (%s)", async (_case, prefix, body) => {
     const key = { id: `stripe-vector-${implementation}`, bytes: toBytes("whsec_test_secret") };
-    const digest = await hmac.hmacSha256(
-      key,
-      parts.map((part) => toBytes(part)),
-    );
+    const digest = await hmac.hmacSha256(key, prefix, toBytes(body));
     expect(toHex(digest)).toBe("8042376f6ca064adbe037642a718227dfd59047137eb49497a54c49eb0cfb724");
   });
 
+  it("encodes a non-ASCII prefix as UTF-8, as the body bytes it is followed by", async () => {
+    const key = { id: `utf8-${implementation}`, bytes: toBytes("k") };
+    const whole = await hmac.hmacSha256(key, "", toBytes("é.{}"));
+    expect(toHex(await hmac.hmacSha256(key, "é.", toBytes("{}")))).toBe(toHex(whole));
+  });
+
   it("keys the digest: another key, another digest", async () => {
-    const message = [toBytes("same message")];
-    const a = await hmac.hmacSha256({ id: `a-${implementation}`, bytes: toBytes("key-a") }, message);
-    const b = await hmac.hmacSha256({ id: `b-${implementation}`, bytes: toBytes("key-b") }, message);
+    const message = toBytes("same message");
+    const a = await hmac.hmacSha256({ id: `a-${implementation}`, bytes: toBytes("key-a") }, "", message);
+    const b = await hmac.hmacSha256({ id: `b-${implementation}`, bytes: toBytes("key-b") }, "", message);
     expect(a).toHaveLength(32);
     expect(toHex(a)).not.toBe(toHex(b));
   });

@@ -25,8 +25,14 @@ function importKey(key: HmacKey): Promise<CryptoKey> {
   return cryptoKey;
 }
 
-/** HMAC-SHA256 over the concatenation of `parts`, with Web Crypto (edge runtimes, browsers, Deno, Bun). */
-export async function hmacSha256(key: HmacKey, parts: readonly Uint8Array[]): Promise<Uint8Array> {
-  const signature = await crypto.subtle.sign("HMAC", await importKey(key), concatBytes(parts) as BufferSource);
+const encoder = new TextEncoder();
+
+/**
+ * HMAC-SHA256 of the UTF-8 bytes of `prefix` followed by `body` (the signing schemes sign
+ * `${header fields}.${raw body}`), with Web Crypto (edge runtimes, browsers, Deno, Bun).
+ */
+export async function hmacSha256(key: HmacKey, prefix: string, body: Uint8Array): Promise<Uint8Array> {
+  const message = concatBytes([encoder.encode(prefix), body]);
+  const signature = await crypto.subtle.sign("HMAC", await importKey(key), message as BufferSource);
   return new Uint8Array(signature);
 }

@@ -60,7 +60,7 @@ function stripeKey(secret: string): HmacKey {
 
 /** Computes the `v1` signature bytes Stripe sends for `body` at unix second `timestamp`. */
 export function stripeSignatureBytes(secret: string, timestamp: number, body: Uint8Array): Promise<Uint8Array> {
-  return hmacSha256(stripeKey(secret), [encoder.encode(`${timestamp}.`), body]);
+  return hmacSha256(stripeKey(secret), `${timestamp}.`, body);
 }
 
 /**

@@ -21,9 +21,9 @@ export const hmacUnderTest = { impl: "web" as HmacImplementation, calls: { web: 
 export function switchingHmac(web: typeof Web): typeof Web {
   return {
     ...web,
-    hmacSha256: (key, parts) => {
+    hmacSha256: (key, prefix, body) => {
       hmacUnderTest.calls[hmacUnderTest.impl]++;
-      return (hmacUnderTest.impl === "node" ? node : web).hmacSha256(key, parts);
+      return (hmacUnderTest.impl === "node" ? node : web).hmacSha256(key, prefix, body);
     },
   };
 }
