@@ -168,6 +168,30 @@ describe("idempotency: what the store answered", () => {
   );
 });
 
+describe("the memory store called directly", () => {
+  it("goes through a method replaced after the store was made (a spy, a wrapper), never around it", async () => {
+    const store = createMemoryIdempotencyStore();
+    const claim = vi.spyOn(store, "claim");
+    store.complete = () => Promise.reject(new Error("gone"));
+    const { handler, entries } = route(ok, { store });
+    expect((await handler(delivery())).status).toBe(200);
+    expect(claim).toHaveBeenCalledWith("test:evt_1", 60_000);
+    expect(entries[0]).toMatchObject({ level: "warn", warning: "COMPLETE_FAILED" });
+  });
+
+  it("keeps its guarantees without promises: a duplicate, a concurrent copy, a retry after a failure", async () => {
+    const store = createMemoryIdempotencyStore();
+    let fail = true;
+    const { handler } = route(() => (fail ? Response.json({}, { status: 500 }) : ok()), { store });
+    expect((await handler(delivery())).status).toBe(500);
+    fail = false;
+    expect((await handler(delivery())).status).toBe(200);
+    expect(await (await handler(delivery())).json()).toEqual({ received: true, duplicate: true });
+    expect(await store.claim("test:evt_2", 60_000)).toBe("claimed");
+    expect((await handler(delivery("evt_2"))).status).toBe(409);
+  });
+});
+
 describe("idempotency over time and concurrency (memory store)", () => {
   /** An endpoint whose first call waits until `open()`; `started` resolves once it is waiting. */
   function gated() {

@@ -3,7 +3,7 @@ import type { RouteContext } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
 import { reportError } from "../http/report-error.js";
 import { answer } from "../http/response.js";
-import { createMemoryIdempotencyStore } from "../stores/memory-idempotency.js";
+import { createMemoryIdempotencyStore, inProcessOf } from "../stores/memory-idempotency.js";
 import type { IdempotencyStore } from "../stores/types.js";
 import { STORE_TIMEOUT_MS, storeCall } from "../stores/with-timeout.js";
 
@@ -73,14 +73,20 @@ export function idempotency(options: IdempotencyOptions = {}): Middleware {
       throw new TollgateError("CONFIGURATION_ERROR", {
         cause: new Error("idempotency runs before the event id is known"),
       });
-    // A claim that lands after the timeout answered 503 belongs to nobody: free it for the retry.
-    const claim = await storeCall(
-      () => store.claim(key, leaseMs),
-      timeoutMs,
-      (late) => {
-        if (late === "claimed") void storeCall(() => store.release(key), timeoutMs).catch(() => {});
-      },
-    );
+    // The built-in memory store is called directly: nothing in it waits, so a timed store call
+    // (promises and a deadline) would only add cost.
+    const local = inProcessOf(store);
+    const claim =
+      local !== undefined
+        ? inProcess(() => local.claim(key, leaseMs))
+        : // A claim that lands after the timeout answered 503 belongs to nobody: free it for the retry.
+          await storeCall(
+            () => store.claim(key, leaseMs),
+            timeoutMs,
+            (late) => {
+              if (late === "claimed") void storeCall(() => store.release(key), timeoutMs).catch(() => {});
+            },
+          );
     if (claim === "duplicate") {
       ctx.audit.outcome = "duplicate";
       return answer({ received: true, duplicate: true });
@@ -97,16 +103,28 @@ export function idempotency(options: IdempotencyOptions = {}): Middleware {
     if (response.ok) {
       // The work is done: a failed write of the marker must not turn success into a retry that repeats it.
       // The entry says so (a redelivery may be processed again) and the cause goes to onError.
-      await storeCall(() => store.complete(key, ttlMs), timeoutMs).catch((error) => {
+      try {
+        if (local !== undefined && inProcessOf(store) === local) inProcess(() => local.complete(key, ttlMs));
+        else await storeCall(() => store.complete(key, ttlMs), timeoutMs);
+      } catch (error) {
         ctx.audit.level = "warn";
         ctx.audit.warning = "COMPLETE_FAILED";
         reportError(ctx, error, "COMPLETE_FAILED");
-      });
+      }
     } else {
       await release(store, key, leaseEnd, timeoutMs);
     }
     return response;
   };
+}
+
+/** A synchronous store operation, failing as a timed call would: `STORE_UNAVAILABLE`. */
+function inProcess<T>(operation: () => T): T {
+  try {
+    return operation();
+  } catch (cause) {
+    throw new TollgateError("STORE_UNAVAILABLE", { cause });
+  }
 }
 
 async function release(store: IdempotencyStore, key: string, leaseEnd: number, timeoutMs: number): Promise<void> {
@@ -115,5 +133,14 @@ async function release(store: IdempotencyStore, key: string, leaseEnd: number, t
   // expired claim is claimable anyway, so there is nothing of ours left to release.
   if (Date.now() >= leaseEnd) return;
   // If release fails the lease still expires, after which the retry is processed.
+  const local = inProcessOf(store);
+  if (local !== undefined) {
+    try {
+      local.release(key);
+    } catch {
+      // As below: the lease expires.
+    }
+    return;
+  }
   await storeCall(() => store.release(key), timeoutMs).catch(() => {});
 }

@@ -44,8 +44,8 @@ export function createMemoryIdempotencyStore(options: MemoryStoreOptions = {}): 
     for (const [key, leaseEnd] of inFlight) if (leaseEnd <= current) inFlight.delete(key);
     sweepAt = Math.max(max, inFlight.size * 2);
   };
-  return {
-    async claim(key, leaseMs): Promise<ClaimResult> {
+  const local: InProcessIdempotency = {
+    claim(key, leaseMs) {
       const current = now();
       const doneUntil = done.get(key);
       if (doneUntil !== undefined && doneUntil > current) return "duplicate";
@@ -55,12 +55,55 @@ export function createMemoryIdempotencyStore(options: MemoryStoreOptions = {}): 
       inFlight.set(key, current + leaseMs);
       return "claimed";
     },
-    async complete(key, ttlMs) {
+    complete(key, ttlMs) {
       inFlight.delete(key);
       done.set(key, now() + ttlMs);
     },
-    async release(key) {
+    release(key) {
       inFlight.delete(key);
     },
+    store: undefined as unknown as IdempotencyStore,
   };
+  const store: IdempotencyStore = {
+    async claim(key, leaseMs) {
+      return local.claim(key, leaseMs);
+    },
+    async complete(key, ttlMs) {
+      local.complete(key, ttlMs);
+    },
+    async release(key) {
+      local.release(key);
+    },
+  };
+  local.store = { ...store };
+  // Not enumerable: a store spread into a new object with a method replaced is not this store.
+  Object.defineProperty(store, IN_PROCESS, { value: local });
+  return store;
+}
+
+const IN_PROCESS = Symbol("tollgate.in-process-idempotency");
+
+/**
+ * The memory store's operations without promises: nothing in them waits, so the idempotency layer
+ * calls them directly instead of through a timed store call (two promises and a deadline each).
+ */
+export interface InProcessIdempotency {
+  claim(key: string, leaseMs: number): ClaimResult;
+  complete(key: string, ttlMs: number): void;
+  release(key: string): void;
+  /** The store's own methods, to tell whether someone replaced one since (a spy, a wrapper). */
+  store: IdempotencyStore;
+}
+
+/**
+ * The synchronous operations of a memory store whose methods are still its own, else undefined
+ * (any other store, or a memory store with a method replaced: that one is called as given).
+ */
+export function inProcessOf(store: IdempotencyStore): InProcessIdempotency | undefined {
+  const local = (store as IdempotencyStore & { [IN_PROCESS]?: InProcessIdempotency })[IN_PROCESS];
+  if (local === undefined) return undefined;
+  const own = local.store;
+  return store.claim === own.claim && store.complete === own.complete && store.release === own.release
+    ? local
+    : undefined;
 }
