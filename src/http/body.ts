@@ -26,10 +26,16 @@ export function resolveBodyTimeout(value: unknown): number {
   return value;
 }
 
+/** One read of a `ChunkSource`, shaped as a Web stream reader's result (so a reader's is passed on as is). */
+export type ChunkResult = { done: false; value: Uint8Array } | { done: true; value?: undefined };
+
+/** The result that ends every body. */
+export const BODY_END: ChunkResult = Object.freeze({ done: true, value: undefined });
+
 /** Where body bytes come from: a Web stream reader or a Node request. */
 export interface ChunkSource {
-  /** The next chunk, or null at the end. Rejects when the client goes away. */
-  read(): Promise<Uint8Array | null>;
+  /** The next chunk, or `done` at the end. Rejects when the client goes away. */
+  read(): Promise<ChunkResult>;
   /**
    * Stop reading, but let the rest of the body go by unread (drain), so that the response can still
    * reach the client: cancelling a body built over a socket destroys the socket.
@@ -128,9 +134,9 @@ export function createBodyTap(source: ChunkSource | null, options: BodyTapOption
   }
 
   async function pullOne(from: ChunkSource): Promise<void> {
-    let chunk: Uint8Array | null;
+    let result: ChunkResult;
     try {
-      chunk = await from.read();
+      result = await from.read();
     } catch (error) {
       throw fail(isTollgateError(error) ? error : clientAborted());
     } finally {
@@ -138,11 +144,12 @@ export function createBodyTap(source: ChunkSource | null, options: BodyTapOption
     }
     // The deadline passed (or another reader failed the body) while this chunk was on its way.
     if (failure !== undefined) throw failure;
-    if (chunk === null) {
+    if (result.done) {
       done = true;
       stopTimer();
       return;
     }
+    const chunk = result.value;
     total += chunk.byteLength;
     if (total > limit) throw fail(new TollgateError("PAYLOAD_TOO_LARGE"));
     if (declaredLength !== null && total > declaredLength) {
@@ -164,31 +171,40 @@ export function createBodyTap(source: ChunkSource | null, options: BodyTapOption
     return bytes;
   }
 
-  async function readAll(): Promise<Uint8Array> {
-    while (!done) await pull();
-    return whole();
+  function forget(release: (error: TollgateError) => void): void {
+    const index = waiters === undefined ? -1 : waiters.indexOf(release);
+    if (index !== -1) waiters?.splice(index, 1);
   }
 
-  /** Waits for `work`, or for the body to fail first (the timer firing while a chunk is awaited). */
+  /**
+   * Runs `work` for a reader that the body's failure releases at once (the timer firing while a
+   * chunk is awaited): the reader is registered as a waiter until `work` settles.
+   */
   function guarded<T>(work: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       waiters ??= [];
       waiters.push(reject);
-      const settle = () => {
-        const index = (waiters as ((error: TollgateError) => void)[]).indexOf(reject);
-        if (index !== -1) waiters?.splice(index, 1);
-      };
-      work().then(
-        (value) => {
-          settle();
-          resolve(value);
-        },
-        (error: unknown) => {
-          settle();
-          reject(error);
-        },
-      );
+      void settle(work, resolve, reject);
     });
+  }
+
+  async function settle<T>(
+    work: () => Promise<T>,
+    resolve: (value: T) => void,
+    reject: (error: unknown) => void,
+  ): Promise<void> {
+    try {
+      resolve(await work());
+    } catch (error) {
+      reject(error);
+    } finally {
+      forget(reject);
+    }
+  }
+
+  async function readAll(): Promise<Uint8Array> {
+    while (!done) await pull();
+    return whole();
   }
 
   // A plain data property, not a getter: an object literal with an accessor is built on V8's slow
@@ -231,16 +247,13 @@ export function createBodyTap(source: ChunkSource | null, options: BodyTapOption
   return tap;
 }
 
-const chunkOf = (result: ReadableStreamReadResult<Uint8Array>): Uint8Array | null =>
-  result.done ? null : result.value;
-
 /** A `ChunkSource` over a Web body stream; an oversized body is drained (until `deadline`), not cancelled. */
 export function webChunkSource(body: ReadableStream<Uint8Array>): ChunkSource {
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   return {
     read() {
       reader ??= body.getReader();
-      return reader.read().then(chunkOf);
+      return reader.read() as Promise<ChunkResult>;
     },
     discard(deadline) {
       if (reader === undefined) return;

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { ChunkSource } from "../http/body.js";
-import { clientAborted } from "../http/body.js";
+import { BODY_END, type ChunkResult, type ChunkSource, clientAborted } from "../http/body.js";
 import { TollgateError } from "../http/errors.js";
 
 const CONSUMED = new Error(
@@ -41,7 +40,7 @@ export function nodeChunkSource(req: IncomingMessage): ChunkSource {
   const buffered: Uint8Array[] = [];
   let ended = false;
   let aborted = req.destroyed && !req.readableEnded;
-  let waiting: { resolve(chunk: Uint8Array | null): void; reject(error: unknown): void } | undefined;
+  let waiting: { resolve(result: ChunkResult): void; reject(error: unknown): void } | undefined;
   let listening = false;
 
   const onData = (chunk: Uint8Array) => {
@@ -50,12 +49,12 @@ export function nodeChunkSource(req: IncomingMessage): ChunkSource {
     else {
       const pending = waiting;
       waiting = undefined;
-      pending.resolve(chunk);
+      pending.resolve({ done: false, value: chunk });
     }
   };
   const onEnd = () => {
     ended = true;
-    waiting?.resolve(null);
+    waiting?.resolve(BODY_END);
     waiting = undefined;
   };
   const onGone = () => {
@@ -86,8 +85,8 @@ export function nodeChunkSource(req: IncomingMessage): ChunkSource {
   return {
     read() {
       const chunk = buffered.shift();
-      if (chunk !== undefined) return Promise.resolve(chunk);
-      if (ended) return Promise.resolve(null);
+      if (chunk !== undefined) return Promise.resolve({ done: false, value: chunk });
+      if (ended) return Promise.resolve(BODY_END);
       if (aborted) return Promise.reject(clientAborted());
       listen();
       return new Promise((resolve, reject) => {

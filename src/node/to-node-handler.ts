@@ -163,9 +163,9 @@ function plainRequest(source: RequestSource): Request {
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const chunk = await body.read();
-        if (chunk === null) controller.close();
-        else controller.enqueue(chunk);
+        const result = await body.read();
+        if (result.done) controller.close();
+        else controller.enqueue(result.value);
       } catch (error) {
         controller.error(error);
       }
