@@ -1,6 +1,6 @@
 import { fromBase64, timingSafeEqual, toBytes } from "../crypto/encoding.js";
 import { type HmacKey, hmacSha256 } from "../crypto/hmac.js";
-import { cachedKey } from "../crypto/key-cache.js";
+import { cachedKey, keyListCache } from "../crypto/key-cache.js";
 import type { Middleware } from "../http/compose.js";
 import type { HeaderReader } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
@@ -105,13 +105,15 @@ export async function verifySvixSignature(
   return verified;
 }
 
+const keysOf = keyListCache(svixKey);
+
 /** Checks the signature alone (no window) against normalised secrets. */
 async function matchSvixSignature(
   body: Uint8Array,
   headers: HeaderSource,
   secrets: readonly string[],
 ): Promise<{ id: string; timestamp: number }> {
-  const keys = secrets.map(svixKey);
+  const keys = keysOf(secrets);
   const parsed = parseSvixHeaders(headers);
   const prefix = `${parsed.id}.${parsed.timestamp}.`;
   let matched = false;

@@ -17,3 +17,20 @@ export function cachedKey(id: string, derive: () => Uint8Array): HmacKey {
   }
   return key;
 }
+
+/**
+ * The keys of a secrets list, cached per list: a route normalises its secrets once into a frozen
+ * array, so each request finds its keys with one lookup instead of deriving a cache id per secret.
+ * A list that is built per call (the standalone verifiers) simply misses, and is collected.
+ */
+export function keyListCache(keyOf: (secret: string) => HmacKey): (secrets: readonly string[]) => HmacKey[] {
+  const lists = new WeakMap<readonly string[], HmacKey[]>();
+  return (secrets) => {
+    let keys = lists.get(secrets);
+    if (keys === undefined) {
+      keys = secrets.map((secret) => keyOf(secret));
+      lists.set(secrets, keys);
+    }
+    return keys;
+  };
+}

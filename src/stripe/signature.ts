@@ -1,6 +1,6 @@
 import { fromHex, timingSafeEqual, toBytes } from "../crypto/encoding.js";
 import { type HmacKey, hmacSha256 } from "../crypto/hmac.js";
-import { cachedKey } from "../crypto/key-cache.js";
+import { cachedKey, keyListCache } from "../crypto/key-cache.js";
 import type { Middleware } from "../http/compose.js";
 import { TollgateError } from "../http/errors.js";
 import { secretList } from "../http/secrets.js";
@@ -32,23 +32,30 @@ const UNIX_SECONDS = /^\d{1,15}$/;
 /** Parses `t=…,v1=…,v1=…` (other schemes such as `v0` are ignored). */
 export function parseStripeHeader(header: string | null | undefined): StripeHeader {
   if (header === null || header === undefined || header.trim() === "") throw new TollgateError("MISSING_SIGNATURE");
-  const timestamps: string[] = [];
-  const signatures: Uint8Array[] = [];
+  let t: string | undefined;
+  let timestamps = 0;
   let v1Count = 0;
-  for (const item of header.split(",")) {
-    const separator = item.indexOf("=");
-    if (separator === -1) continue;
-    const key = item.slice(0, separator).trim();
-    const value = item.slice(separator + 1).trim();
-    if (key === "t") timestamps.push(value);
-    else if (key === "v1") {
-      v1Count++;
-      const bytes = value.length === 64 ? fromHex(value) : null;
-      if (bytes) signatures.push(bytes);
+  const signatures: Uint8Array[] = [];
+  // Walks the comma-separated `key=value` items in place (no split into an array of items).
+  for (let start = 0; start <= header.length; ) {
+    let end = header.indexOf(",", start);
+    if (end === -1) end = header.length;
+    const separator = header.indexOf("=", start);
+    if (separator !== -1 && separator < end) {
+      const key = header.slice(start, separator).trim();
+      if (key === "t") {
+        timestamps++;
+        t = header.slice(separator + 1, end).trim();
+      } else if (key === "v1") {
+        v1Count++;
+        const value = header.slice(separator + 1, end).trim();
+        const bytes = value.length === 64 ? fromHex(value) : null;
+        if (bytes) signatures.push(bytes);
+      }
     }
+    start = end + 1;
   }
-  const [t] = timestamps;
-  if (timestamps.length !== 1 || t === undefined || !UNIX_SECONDS.test(t) || v1Count === 0) {
+  if (timestamps !== 1 || t === undefined || !UNIX_SECONDS.test(t) || v1Count === 0) {
     throw new TollgateError("INVALID_SIGNATURE");
   }
   return { timestamp: Number(t), signatures };
@@ -82,34 +89,39 @@ export async function verifyStripeSignature(
 ): Promise<{ timestamp: number }> {
   const window = resolveWindow(options, "options");
   const now = resolveNow(options.now);
-  const timestamp = await matchStripeSignature(toBytes(rawBody), header, secretList(secrets, "Stripe webhook secret"));
+  const { timestamp } = await matchStripeSignature(
+    toBytes(rawBody),
+    header,
+    secretList(secrets, "Stripe webhook secret"),
+  );
   checkTimestamp(timestamp, window, now);
   return { timestamp };
 }
+
+const keysOf = keyListCache(stripeKey);
 
 /** Checks the signature alone (no window) against normalised secrets; returns the signed timestamp. */
 async function matchStripeSignature(
   body: Uint8Array,
   header: string | null,
   secrets: readonly string[],
-): Promise<number> {
+): Promise<{ timestamp: number }> {
   const parsed = parseStripeHeader(header);
+  const prefix = `${parsed.timestamp}.`;
   let matched = false;
-  for (const secret of secrets) {
-    const expected = await stripeSignatureBytes(secret, parsed.timestamp, body);
+  for (const key of keysOf(secrets)) {
+    const expected = await hmacSha256(key, prefix, body);
     // Check every candidate rather than stopping early, so timing says nothing about which one matched.
     for (const candidate of parsed.signatures) matched = timingSafeEqual(expected, candidate) || matched;
   }
   if (!matched) throw new TollgateError("INVALID_SIGNATURE");
-  return parsed.timestamp;
+  return { timestamp: parsed.timestamp };
 }
 
 /** The Stripe scheme for the `signature` layer (the window is left to `timestampWindow`). */
 export const stripeScheme: SignatureScheme = {
   secretName: "Stripe webhook secret",
-  verify: async (body, headers, secrets) => ({
-    timestamp: await matchStripeSignature(body, headers.get("stripe-signature"), secrets),
-  }),
+  verify: (body, headers, secrets) => matchStripeSignature(body, headers.get("stripe-signature"), secrets),
 };
 
 /**
