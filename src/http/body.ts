@@ -82,169 +82,189 @@ export function clientAborted(): TollgateError {
  * race against the deadline.
  */
 export function createBodyTap(source: ChunkSource | null, options: BodyTapOptions): BodyTap {
-  const declaredLength = options.declared !== null && DIGITS.test(options.declared) ? Number(options.declared) : null;
-  const timeoutMs = options.timeoutMs ?? BODY_TIMEOUT_MS;
-  let limit = options.maxBytes ?? DEFAULT_BODY_LIMIT;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let done = source === null;
-  let failure: TollgateError | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let started = false;
-  let pulling: Promise<void> | undefined;
-  // Readers waiting for the body, released with the failure when it comes (a timeout, above all).
-  let waiters: ((error: TollgateError) => void)[] | undefined;
+  return new Tap(source, options);
+}
 
-  function fail(error: TollgateError): TollgateError {
-    if (failure === undefined) {
-      failure = error;
-      (tap as { failure: TollgateError }).failure = error;
-      stopTimer();
+type Release = (error: TollgateError) => void;
+
+/**
+ * The tap behind `createBodyTap`. A class, so a request's body costs one object and no closures:
+ * the timer gets the tap as its argument, and the state lives in fields.
+ *
+ * One timer per body, armed at the first pull; when it fires, every reader waiting is released with
+ * 408 at once (a stalled client's pending chunk read is left to the drain), so no chunk pays for a
+ * race against the deadline.
+ */
+class Tap implements BodyTap {
+  failure: TollgateError | undefined = undefined;
+  readonly #source: ChunkSource | null;
+  readonly #declared: number | null;
+  readonly #timeoutMs: number;
+  #limit: number;
+  readonly #chunks: Uint8Array[] = [];
+  #total = 0;
+  #done: boolean;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #started = false;
+  #pulling: Promise<void> | undefined = undefined;
+  // Readers waiting for the body, released with the failure when it comes (a timeout, above all).
+  #waiters: Release[] | undefined = undefined;
+
+  constructor(source: ChunkSource | null, options: BodyTapOptions) {
+    this.#source = source;
+    this.#declared = options.declared !== null && DIGITS.test(options.declared) ? Number(options.declared) : null;
+    this.#timeoutMs = options.timeoutMs ?? BODY_TIMEOUT_MS;
+    this.#limit = options.maxBytes ?? DEFAULT_BODY_LIMIT;
+    this.#done = source === null;
+  }
+
+  read(maxBytes: number): Promise<Uint8Array> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    this.#limit = maxBytes;
+    if ((this.#declared !== null && this.#declared > maxBytes) || this.#total > maxBytes) {
+      return Promise.reject(this.#fail(new TollgateError("PAYLOAD_TOO_LARGE")));
+    }
+    if (this.#done) return Promise.resolve(this.#whole());
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.#wait(reject);
+      void this.#readAll(resolve, reject);
+    });
+  }
+
+  stream(): ReadableStream<Uint8Array> {
+    let index = 0;
+    const tap = this;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        return new Promise<void>((resolve) => {
+          const release = (error: unknown) => {
+            controller.error(error);
+            resolve();
+          };
+          tap.#wait(release);
+          void tap.#next(index).then(
+            (chunk) => {
+              tap.#forget(release);
+              if (chunk === undefined) controller.close();
+              else {
+                index += 1;
+                controller.enqueue(chunk);
+              }
+              resolve();
+            },
+            (error: unknown) => {
+              tap.#forget(release);
+              release(error);
+            },
+          );
+        });
+      },
+    });
+  }
+
+  async #readAll(resolve: (bytes: Uint8Array) => void, reject: (error: unknown) => void): Promise<void> {
+    try {
+      while (!this.#done) await this.#pull();
+      resolve(this.#whole());
+    } catch (error) {
+      reject(error);
+    } finally {
+      this.#forget(reject);
+    }
+  }
+
+  async #next(index: number): Promise<Uint8Array | undefined> {
+    while (index >= this.#chunks.length && !this.#done) await this.#pull();
+    return this.#chunks[index];
+  }
+
+  #wait(release: Release): void {
+    this.#waiters ??= [];
+    this.#waiters.push(release);
+  }
+
+  #forget(release: Release): void {
+    const index = this.#waiters === undefined ? -1 : this.#waiters.indexOf(release);
+    if (index !== -1) this.#waiters?.splice(index, 1);
+  }
+
+  #fail(error: TollgateError): TollgateError {
+    if (this.failure === undefined) {
+      this.failure = error;
+      this.#stopTimer();
       // A client that went away has nothing left to drain; an oversized body does. A body never
       // started is left alone (the server discards it after the response).
-      if (started && source !== null && error.code !== "CLIENT_ABORTED") source.discard(Date.now() + timeoutMs);
-      if (waiters !== undefined) for (const release of waiters.splice(0)) release(error);
+      if (this.#started && this.#source !== null && error.code !== "CLIENT_ABORTED") {
+        this.#source.discard(Date.now() + this.#timeoutMs);
+      }
+      if (this.#waiters !== undefined) for (const release of this.#waiters.splice(0)) release(error);
     }
-    return failure;
+    return this.failure;
   }
 
-  function stopTimer(): void {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
+  #stopTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  function expire(): void {
-    timer = undefined;
-    fail(new TollgateError("REQUEST_TIMEOUT"));
+  static #expire(tap: Tap): void {
+    tap.#timer = undefined;
+    tap.#fail(new TollgateError("REQUEST_TIMEOUT"));
   }
 
   // Pulls one chunk into `chunks`; concurrent callers share the pull in progress.
-  function pull(): Promise<void> {
-    if (failure !== undefined) return Promise.reject(failure);
-    if (done) return Promise.resolve();
-    if (pulling === undefined) {
-      if (!started) {
-        started = true;
-        timer = setTimeout(expire, timeoutMs);
-        (timer as { unref?: () => void }).unref?.();
+  #pull(): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.#done) return Promise.resolve();
+    if (this.#pulling === undefined) {
+      if (!this.#started) {
+        this.#started = true;
+        this.#timer = setTimeout(Tap.#expire, this.#timeoutMs, this);
+        (this.#timer as { unref?: () => void }).unref?.();
       }
-      pulling = pullOne(source as ChunkSource);
+      this.#pulling = this.#pullOne(this.#source as ChunkSource);
     }
-    return pulling;
+    return this.#pulling;
   }
 
-  async function pullOne(from: ChunkSource): Promise<void> {
+  async #pullOne(from: ChunkSource): Promise<void> {
     let result: ChunkResult;
     try {
       result = await from.read();
     } catch (error) {
-      throw fail(isTollgateError(error) ? error : clientAborted());
+      throw this.#fail(isTollgateError(error) ? error : clientAborted());
     } finally {
-      pulling = undefined;
+      this.#pulling = undefined;
     }
     // The deadline passed (or another reader failed the body) while this chunk was on its way.
-    if (failure !== undefined) throw failure;
+    if (this.failure !== undefined) throw this.failure;
     if (result.done) {
-      done = true;
-      stopTimer();
+      this.#done = true;
+      this.#stopTimer();
       return;
     }
     const chunk = result.value;
-    total += chunk.byteLength;
-    if (total > limit) throw fail(new TollgateError("PAYLOAD_TOO_LARGE"));
-    if (declaredLength !== null && total > declaredLength) {
-      throw fail(
+    this.#total += chunk.byteLength;
+    if (this.#total > this.#limit) throw this.#fail(new TollgateError("PAYLOAD_TOO_LARGE"));
+    if (this.#declared !== null && this.#total > this.#declared) {
+      throw this.#fail(
         new TollgateError("VALIDATION_ERROR", {
           message: "The request body is longer than its content-length.",
           details: { body: ["The body is longer than its declared content-length."] },
         }),
       );
     }
-    chunks.push(chunk);
+    this.#chunks.push(chunk);
   }
 
-  function whole(): Uint8Array {
+  #whole(): Uint8Array {
+    const chunks = this.#chunks;
     if (chunks.length === 1) return chunks[0] as Uint8Array;
     const bytes = concatBytes(chunks);
     chunks.length = 0;
     chunks.push(bytes);
     return bytes;
   }
-
-  function forget(release: (error: TollgateError) => void): void {
-    const index = waiters === undefined ? -1 : waiters.indexOf(release);
-    if (index !== -1) waiters?.splice(index, 1);
-  }
-
-  /**
-   * Runs `work` for a reader that the body's failure releases at once (the timer firing while a
-   * chunk is awaited): the reader is registered as a waiter until `work` settles.
-   */
-  function guarded<T>(work: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      waiters ??= [];
-      waiters.push(reject);
-      void settle(work, resolve, reject);
-    });
-  }
-
-  async function settle<T>(
-    work: () => Promise<T>,
-    resolve: (value: T) => void,
-    reject: (error: unknown) => void,
-  ): Promise<void> {
-    try {
-      resolve(await work());
-    } catch (error) {
-      reject(error);
-    } finally {
-      forget(reject);
-    }
-  }
-
-  async function readAll(): Promise<Uint8Array> {
-    while (!done) await pull();
-    return whole();
-  }
-
-  // A plain data property, not a getter: an object literal with an accessor is built on V8's slow
-  // path, which cost more per request than the whole read.
-  const tap: BodyTap = {
-    failure: undefined,
-    read(maxBytes) {
-      if (failure !== undefined) return Promise.reject(failure);
-      limit = maxBytes;
-      if ((declaredLength !== null && declaredLength > maxBytes) || total > maxBytes) {
-        return Promise.reject(fail(new TollgateError("PAYLOAD_TOO_LARGE")));
-      }
-      if (done) return Promise.resolve(whole());
-      return guarded(readAll);
-    },
-    stream() {
-      let index = 0;
-      const next = async (): Promise<Uint8Array | undefined> => {
-        while (index >= chunks.length && !done) await pull();
-        return chunks[index];
-      };
-      return new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          let chunk: Uint8Array | undefined;
-          try {
-            chunk = await guarded(next);
-          } catch (error) {
-            controller.error(error);
-            return;
-          }
-          if (chunk === undefined) controller.close();
-          else {
-            index += 1;
-            controller.enqueue(chunk);
-          }
-        },
-      });
-    },
-  };
-  return tap;
 }
 
 /** A `ChunkSource` over a Web body stream; an oversized body is drained (until `deadline`), not cancelled. */
