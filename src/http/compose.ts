@@ -59,8 +59,17 @@ export function chain(
 }
 
 // A JavaScript endpoint that forgets to return must still become a 500 that the audit layer records.
-async function endpointResponse(endpoint: Endpoint, ctx: RouteContext): Promise<Response> {
-  const response = await endpoint(ctx);
+function endpointResponse(endpoint: Endpoint, ctx: RouteContext): Promise<Response> {
+  let result: Response | Promise<Response>;
+  try {
+    result = endpoint(ctx);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return result instanceof Promise ? result.then(checkedResponse) : Promise.resolve(result).then(checkedResponse);
+}
+
+function checkedResponse(response: Response): Response {
   if (!isResponse(response)) throw new TypeError("tollgate: the endpoint did not return a Response");
   return response;
 }
@@ -81,7 +90,7 @@ export function compose(middlewares: readonly Middleware[], endpoint: Endpoint, 
   const run = chain(middlewares, endpoint);
   const route = options.route ?? "custom";
   const context = contextOptions(middlewares, options);
-  async function serve(input: Request | RequestSource): Promise<Response> {
+  async function serve(input: Request | RequestSource, web: boolean): Promise<Response> {
     const ctx = createContext(input, route, context);
     let response: Response;
     try {
@@ -90,11 +99,12 @@ export function compose(middlewares: readonly Middleware[], endpoint: Endpoint, 
     } catch (error) {
       response = errorResponse(ctx, error);
     }
-    return finalizeResponse(ctx, response);
+    response = finalizeResponse(ctx, response);
+    // A Web caller gets a Web `Response`; the Node adapter (routeCore) takes tollgate's answers as they are.
+    return web ? toWebResponse(response) : response;
   }
-  // A Web caller gets a Web `Response`; the Node adapter (routeCore) takes tollgate's answers as they are.
-  const handler: Handler = async (request) => toWebResponse(await serve(request));
-  Object.defineProperty(handler, ROUTE_CORE, { value: serve });
+  const handler: Handler = (request) => serve(request, true);
+  Object.defineProperty(handler, ROUTE_CORE, { value: (source: RequestSource) => serve(source, false) });
   return handler;
 }
 

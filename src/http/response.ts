@@ -47,6 +47,13 @@ export function answer(body: unknown, status = 200): Response {
   }) as unknown as Response;
 }
 
+const RECEIVED = JSON.stringify({ received: true });
+
+/** A webhook's acknowledgement, `{ "received": true }` (the text is built once). */
+export function received(): Response {
+  return new DeferredResponse(RECEIVED, 200, { "content-type": "application/json" }) as unknown as Response;
+}
+
 /** The Web `Response` to hand a Web caller: a deferred answer is built here, once. */
 export function toWebResponse(response: Response): Response {
   return response instanceof DeferredResponse ? response.toResponse() : response;

@@ -11,7 +11,7 @@ import { svixScheme } from "../clerk/signature.js";
 import { compose, type Handler, type Middleware } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
-import { answer } from "../http/response.js";
+import { received } from "../http/response.js";
 import { assertSecretShape } from "../http/secrets.js";
 import { WEBHOOK_BODY_LIMIT } from "../security/body-limit.js";
 import { eventPayload } from "../security/event-payload.js";
@@ -112,7 +112,7 @@ async function dispatch(ctx: RouteContext, handlers: ReadonlyMap<string, AnyHand
   const handler = key === undefined ? handlers.get("*") : handlers.get(key);
   if (handler === undefined) {
     ctx.audit.outcome = "ignored";
-    return answer({ received: true });
+    return received();
   }
   const schema = key === undefined ? undefined : dataSchemaOf(event.type);
   const checked = schema?.safeParse(event.data);
@@ -133,7 +133,7 @@ async function dispatch(ctx: RouteContext, handlers: ReadonlyMap<string, AnyHand
   await callHost(ctx, key ?? "*", () => handler(event.data, context), "HANDLER_FAILED");
   ctx.audit.outcome = "processed";
   ctx.audit.syncStatus = "handled";
-  return answer({ received: true });
+  return received();
 }
 
 function handlersOf(on: unknown): ReadonlyMap<string, AnyHandler> {

@@ -3,7 +3,7 @@ import type { RouteContext } from "../http/context.js";
 import { TollgateError } from "../http/errors.js";
 import { isCheckoutSessionId, MAX_SESSION_ID_LENGTH, readReturnedCheckout } from "../stripe/checkout-session.js";
 import { assertStripeClientOptions, callStripe, lazyStripeClient, type StripeClientOptions } from "../stripe/client.js";
-import { retrieveSubscription, toSubscriptionData } from "../stripe/subscription.js";
+import { retrieveSubscription, subscriptionRow } from "../stripe/subscription.js";
 import type { WebhookDatabaseAdapter } from "./adapters.js";
 import { assertFunction, assertObject, callHost } from "./options.js";
 
@@ -77,7 +77,7 @@ export function createCheckoutConfirmer(options: ConfirmCheckoutOptions): Checko
       return;
     }
     const current = await retrieveSubscription(client, session.subscriptionId as string);
-    const data = toSubscriptionData(current.subscription, user.id, new Date(current.readAt));
+    const data = subscriptionRow(current.subscription, user.id, new Date(current.readAt));
     await callHost(ctx, "upsertSubscription", () => upsert(data), "INTERNAL_ERROR");
     ctx.audit.syncStatus = "confirmed";
   };

@@ -1,6 +1,6 @@
 import { chain, type Endpoint, type Middleware } from "../http/compose.js";
 import type { RouteContext } from "../http/context.js";
-import { answer } from "../http/response.js";
+import { received } from "../http/response.js";
 import {
   assertStripeClientOptions,
   canCallStripe,
@@ -89,7 +89,7 @@ export function createStripeEventProcessor(options: StripeEventProcessingOptions
       await callHost(ctx, event.type, () => handler(data, context), "HANDLER_FAILED");
     }
     ctx.audit.outcome = handler !== undefined || outcome === "processed" ? "processed" : "ignored";
-    return answer({ received: true });
+    return received();
   }
 
   return Object.freeze({

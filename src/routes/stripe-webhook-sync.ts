@@ -10,7 +10,7 @@ import {
   readSubscriptionId,
   retrieveSubscription,
   type SubscriptionFields,
-  toSubscriptionData,
+  subscriptionRow,
 } from "../stripe/subscription.js";
 import type { User, WebhookDatabaseAdapter } from "./adapters.js";
 import { callHost } from "./options.js";
@@ -130,7 +130,7 @@ async function write(
   version: Date,
   syncStatus: "refetched" | "payload",
 ): Promise<SyncOutcome> {
-  const data = toSubscriptionData(subscription, userId, version);
+  const data = subscriptionRow(subscription, userId, version);
   await callHost(ctx, "upsertSubscription", () => sync.adapter.upsertSubscription(data), FAILED);
   ctx.audit.syncStatus = syncStatus;
   return "processed";
@@ -156,7 +156,7 @@ export async function syncSubscription(
   const fields = readSubscription(subscription, "UPSTREAM_ERROR");
   const user = await findUser(ctx, sync, idOf(fields.customer));
   if (user === null) return ignore(ctx, "no-user");
-  const data = toSubscriptionData(fields, user.id, readAt);
+  const data = subscriptionRow(fields, user.id, readAt);
   await callHost(ctx, "upsertSubscription", () => sync.adapter.upsertSubscription(data), FAILED);
   ctx.audit.syncStatus = "refetched";
   return "processed";

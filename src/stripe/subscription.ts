@@ -154,7 +154,11 @@ export function periodEndOf(fields: SubscriptionFields): number | null {
  * await db.upsertSubscription(toSubscriptionData(event.data.object, user.id, new Date(event.created * 1000)));
  */
 export function toSubscriptionData(subscription: unknown, userId: string, version: Date): SubscriptionData {
-  const fields = readSubscription(subscription);
+  return subscriptionRow(readSubscription(subscription), userId, version);
+}
+
+/** `toSubscriptionData` for fields `readSubscription` already checked. */
+export function subscriptionRow(fields: SubscriptionFields, userId: string, version: Date): SubscriptionData {
   const periodEnd = periodEndOf(fields);
   const cancelAt = fields.cancel_at ?? null;
   const cancelAtPeriodEnd =
