@@ -22,16 +22,17 @@ export interface EventOrder {
  */
 export function createEventOrder(max = 10_000): EventOrder {
   const newest = new LRUCache<string, number>({ max });
-  function record(subscriptionId: string, created: number): void {
-    newest.set(subscriptionId, Math.max(created, newest.get(subscriptionId) ?? created));
-  }
   return {
     claim(subscriptionId, created) {
       const last = newest.get(subscriptionId);
       if (last !== undefined && created < last) return false;
-      record(subscriptionId, created);
+      // A tie leaves the entry as it is (the lookup above already made it the most recent).
+      if (last === undefined || created > last) newest.set(subscriptionId, created);
       return true;
     },
-    record,
+    record(subscriptionId, created) {
+      const last = newest.get(subscriptionId);
+      if (last === undefined || created > last) newest.set(subscriptionId, created);
+    },
   };
 }
