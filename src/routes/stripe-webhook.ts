@@ -127,6 +127,15 @@ export function createWebhookRoute(options: WebhookRouteOptions): Handler {
   return compose(layers, processor.dispatch, routeOptions(options, "stripe-webhook"));
 }
 
+function usable(secret: string | string[] | undefined): boolean {
+  try {
+    secretList(secret, STRIPE_SECRET_NAME);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const STRIPE_SECRET_NAME =
   "The Stripe webhook signing secret (stripe.webhookSecret, usually process.env.STRIPE_WEBHOOK_SECRET: the endpoint's whsec_… secret)";
 
@@ -138,11 +147,16 @@ function configuration(
 ): Middleware {
   const refetchWithoutApi =
     mode === "refetch" && stripe.client === undefined && stripeMode(stripe.secretKey) === undefined;
+  // The secret was copied at creation, so whether it is usable is known once; a route without one
+  // still builds, and answers each request with a fresh CONFIGURATION_ERROR.
+  const secretUsable = usable(secret);
   return function configuration(_ctx, next) {
-    try {
-      secretList(secret, STRIPE_SECRET_NAME);
-    } catch (error) {
-      return Promise.reject(error);
+    if (!secretUsable) {
+      try {
+        secretList(secret, STRIPE_SECRET_NAME);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
     if (refetchWithoutApi) {
       return Promise.reject(
