@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RouteContext } from "../http/context.js";
-import { clerkEventEnvelope, isClerkEnvelope, parseClerkEvent } from "./events.js";
+import { clerkEventEnvelope, dataSchemaOf, isClerkEnvelope, parseClerkEvent } from "./events.js";
 
 const ctx = (deliveryId?: string) => ({ state: deliveryId === undefined ? {} : { deliveryId } }) as RouteContext;
 
@@ -27,7 +27,7 @@ describe("the hand-written Clerk envelope check", () => {
     ["an array", [], false],
   ])("agrees with the schema on %s", (_case, value, accepted) => {
     // The fast check may refuse only what the schema refuses too; the schema is the contract.
-    expect(clerkEventEnvelope.safeParse(value).success).toBe(accepted);
+    expect(clerkEventEnvelope().safeParse(value).success).toBe(accepted);
     expect(isClerkEnvelope(value)).toBe(accepted);
     expect(parseClerkEvent(value, ctx("msg_1")) !== null).toBe(accepted);
   });
@@ -43,5 +43,22 @@ describe("the hand-written Clerk envelope check", () => {
 
   it("refuses an envelope without a delivery id from the signature layer", () => {
     expect(parseClerkEvent(valid, ctx())).toBeNull();
+  });
+});
+
+describe("dataSchemaOf", () => {
+  it.each([
+    ["user.created", true],
+    ["user.deleted", true],
+    ["subscriptionItem.past_due", true],
+    ["email.created", false],
+    ["constructor.created", false],
+    ["toString.updated", false],
+    ["__proto__.created", false],
+    ["nodot", false],
+  ])("%s → a schema: %s (nothing inherited from Object.prototype)", (type, known) => {
+    const schema = dataSchemaOf(type);
+    expect(schema !== undefined).toBe(known);
+    if (schema !== undefined) expect(typeof schema.safeParse).toBe("function");
   });
 });

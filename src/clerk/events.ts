@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { RouteContext } from "../http/context.js";
 import type { ParsedEvent } from "../security/event-payload.js";
+import { lazy } from "../validation/lazy.js";
 import {
   type ClerkBillingSubscription,
   type ClerkBillingSubscriptionItem,
@@ -10,28 +11,23 @@ import {
   type ClerkPaymentAttempt,
   type ClerkSession,
   type ClerkUser,
-  clerkBillingSubscription,
-  clerkBillingSubscriptionItem,
-  clerkDeleted,
-  clerkOrganization,
-  clerkOrganizationMembership,
-  clerkPaymentAttempt,
-  clerkSession,
-  clerkUser,
+  clerkSchemas,
 } from "./schemas.js";
 
-/** The envelope Clerk sends through Svix. Unknown fields pass through. */
-export const clerkEventEnvelope = z.looseObject({
-  type: z.string().min(1),
-  object: z.literal("event"),
-  data: z.custom<Record<string, unknown>>(isPlainObject),
-  /** Milliseconds since the epoch. */
-  timestamp: z.number().optional(),
-  instance_id: z.string().optional(),
-  event_attributes: z.record(z.string(), z.unknown()).optional(),
-});
+/** The envelope Clerk sends through Svix (built on first use). Unknown fields pass through. */
+export const clerkEventEnvelope = lazy(() =>
+  z.looseObject({
+    type: z.string().min(1),
+    object: z.literal("event"),
+    data: z.custom<Record<string, unknown>>(isPlainObject),
+    /** Milliseconds since the epoch. */
+    timestamp: z.number().optional(),
+    instance_id: z.string().optional(),
+    event_attributes: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
 
-export type ClerkEventEnvelope = z.infer<typeof clerkEventEnvelope>;
+export type ClerkEventEnvelope = z.infer<ReturnType<typeof clerkEventEnvelope>>;
 
 type BillingItemStatus =
   | "created"
@@ -108,23 +104,28 @@ export type ClerkEventDataOf = ClerkEventDataMap & ClerkBillingItemEvents & Cler
 /** A Clerk event type tollgate knows (a key of `on` beside `"*"` and your own additions). */
 export type ClerkEventType = keyof ClerkEventDataOf;
 
-const SCHEMAS: Record<string, z.ZodType> = {
-  user: clerkUser,
-  deleted: clerkDeleted,
-  session: clerkSession,
-  organization: clerkOrganization,
-  organizationMembership: clerkOrganizationMembership,
-  subscription: clerkBillingSubscription,
-  subscriptionItem: clerkBillingSubscriptionItem,
-  paymentAttempt: clerkPaymentAttempt,
-};
+/** Event family → schema of its data. */
+const schemasByFamily = lazy((): Record<string, z.ZodType> => {
+  const schemas = clerkSchemas();
+  return {
+    user: schemas.user,
+    deleted: schemas.deleted,
+    session: schemas.session,
+    organization: schemas.organization,
+    organizationMembership: schemas.organizationMembership,
+    subscription: schemas.billingSubscription,
+    subscriptionItem: schemas.billingSubscriptionItem,
+    paymentAttempt: schemas.paymentAttempt,
+  };
+});
 
 /** The data schema of a typed event, or undefined for types tollgate does not know. */
 export function dataSchemaOf(type: string): z.ZodType | undefined {
   const [family, action] = type.split(".", 2);
   if (family === undefined || action === undefined) return undefined;
-  if ((family === "user" || family === "organization") && action === "deleted") return SCHEMAS.deleted;
-  return SCHEMAS[family];
+  const schemas = schemasByFamily();
+  if ((family === "user" || family === "organization") && action === "deleted") return schemas.deleted;
+  return Object.hasOwn(schemas, family) ? schemas[family] : undefined;
 }
 
 /** The type under either spelling of Clerk Billing's past-due events (`pastDue` and `past_due`). */
@@ -164,7 +165,7 @@ export function isClerkEnvelope(value: unknown): value is ClerkEventEnvelope {
 export function parseClerkEvent(value: unknown, ctx: RouteContext): ParsedEvent<ClerkEventEnvelope> | null {
   const id = (ctx.state as { deliveryId?: string }).deliveryId;
   if (id === undefined) return null;
-  if (!isClerkEnvelope(value) && !clerkEventEnvelope.safeParse(value).success) return null;
+  if (!isClerkEnvelope(value) && !clerkEventEnvelope().safeParse(value).success) return null;
   const event = value as ClerkEventEnvelope;
   return { event, type: event.type, id, idempotencyKey: `clerk:${id}` };
 }

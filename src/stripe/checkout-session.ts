@@ -1,18 +1,22 @@
 import { z } from "zod";
 import { TollgateError } from "../http/errors.js";
 import { invalidPayload } from "../validation/issue-paths.js";
+import { lazy } from "../validation/lazy.js";
 import { idOf } from "./subscription.js";
 
-const idOrObject = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })]);
+/** A Stripe id, or the expanded object that carries it. */
+const idOrObject = lazy(() => z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })]));
 
-const checkoutSessionFields = z.looseObject({
-  id: z.string().min(1),
-  mode: z.string().nullish(),
-  client_reference_id: z.string().nullish(),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
-  customer: idOrObject.nullish(),
-  subscription: idOrObject.nullish(),
-});
+const checkoutSessionFields = lazy(() =>
+  z.looseObject({
+    id: z.string().min(1),
+    mode: z.string().nullish(),
+    client_reference_id: z.string().nullish(),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
+    customer: idOrObject().nullish(),
+    subscription: idOrObject().nullish(),
+  }),
+);
 
 /** What the webhook route needs from a completed Checkout Session. */
 export interface CompletedCheckout {
@@ -33,7 +37,7 @@ function nonEmpty(value: unknown): string | null {
  * is `INVALID_PAYLOAD`: Stripe always sets it, so something is wrong with the event.
  */
 export function readCompletedCheckout(value: unknown): CompletedCheckout {
-  const result = checkoutSessionFields.safeParse(value);
+  const result = checkoutSessionFields().safeParse(value);
   const session = result.success ? result.data : null;
   const subscriptionMode = session?.mode === "subscription";
   if (!result.success) throw invalidPayload("checkout session", result.error);
@@ -61,15 +65,17 @@ export function isCheckoutSessionId(value: string): boolean {
   return value.length <= MAX_SESSION_ID_LENGTH && SESSION_ID.test(value);
 }
 
-const returnedSessionFields = z.looseObject({
-  id: z.string().min(1),
-  status: z.string().nullish(),
-  mode: z.string().nullish(),
-  client_reference_id: z.string().nullish(),
-  customer_email: z.string().nullish(),
-  customer_details: z.looseObject({ email: z.string().nullish() }).nullish(),
-  subscription: idOrObject.nullish(),
-});
+const returnedSessionFields = lazy(() =>
+  z.looseObject({
+    id: z.string().min(1),
+    status: z.string().nullish(),
+    mode: z.string().nullish(),
+    client_reference_id: z.string().nullish(),
+    customer_email: z.string().nullish(),
+    customer_details: z.looseObject({ email: z.string().nullish() }).nullish(),
+    subscription: idOrObject().nullish(),
+  }),
+);
 
 /** What confirm-on-return needs from a Checkout Session read back from Stripe. */
 export interface ReturnedCheckout {
@@ -84,7 +90,7 @@ export interface ReturnedCheckout {
 
 /** Reads a Checkout Session Stripe returned (`UPSTREAM_ERROR` when it is not one). */
 export function readReturnedCheckout(value: unknown): ReturnedCheckout {
-  const result = returnedSessionFields.safeParse(value);
+  const result = returnedSessionFields().safeParse(value);
   if (!result.success) {
     throw new TollgateError("UPSTREAM_ERROR", {
       cause: new Error(`checkout session fields: ${z.prettifyError(result.error)}`),

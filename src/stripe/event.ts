@@ -1,42 +1,47 @@
 import { z } from "zod";
 import type { ParsedEvent } from "../security/event-payload.js";
+import { lazy } from "../validation/lazy.js";
 
 /**
  * The envelope every Stripe event shares. Only what tollgate relies on is checked; unknown fields
  * survive (Stripe adds fields without a new API version).
  */
-export const stripeEventEnvelope = z.looseObject({
-  id: z.string().min(1),
-  object: z.literal("event"),
-  type: z.string().min(1),
-  /** Unix seconds. */
-  created: z.number().int().nonnegative(),
-  api_version: z.string().nullish(),
-  // A plain-object check, not z.record: walking and copying every field of a large object is the
-  // most expensive part of parsing, and the copy is discarded (handlers get the value as received).
-  data: z.looseObject({ object: z.custom<Record<string, unknown>>(isPlainObject) }),
-});
+export const stripeEventEnvelope = lazy(() =>
+  z.looseObject({
+    id: z.string().min(1),
+    object: z.literal("event"),
+    type: z.string().min(1),
+    /** Unix seconds. */
+    created: z.number().int().nonnegative(),
+    api_version: z.string().nullish(),
+    // A plain-object check, not z.record: walking and copying every field of a large object is the
+    // most expensive part of parsing, and the copy is discarded (handlers get the value as received).
+    data: z.looseObject({ object: z.custom<Record<string, unknown>>(isPlainObject) }),
+  }),
+);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A verified Stripe event as tollgate sees it: the checked envelope, everything else as received. */
-export type StripeEventEnvelope = z.infer<typeof stripeEventEnvelope>;
+export type StripeEventEnvelope = z.infer<ReturnType<typeof stripeEventEnvelope>>;
 
 /**
  * A thin event notification (`"object": "v2.core.event"`), sent by Stripe event destinations: ids
  * and a type, no snapshot of the object (`related_object` names it; `created` is an ISO string).
  */
-export const stripeThinEventEnvelope = z.looseObject({
-  id: z.string().min(1),
-  object: z.literal("v2.core.event"),
-  type: z.string().min(1),
-  created: z.string().nullish(),
-});
+export const stripeThinEventEnvelope = lazy(() =>
+  z.looseObject({
+    id: z.string().min(1),
+    object: z.literal("v2.core.event"),
+    type: z.string().min(1),
+    created: z.string().nullish(),
+  }),
+);
 
 /** A verified thin event notification, everything beyond the checked fields as received. */
-export type StripeThinEvent = z.infer<typeof stripeThinEventEnvelope>;
+export type StripeThinEvent = z.infer<ReturnType<typeof stripeThinEventEnvelope>>;
 
 /** Whether a verified event is a thin notification rather than a snapshot event. */
 export function isThinEvent(event: StripeEventEnvelope | StripeThinEvent): event is StripeThinEvent {
@@ -76,8 +81,8 @@ export function isStripeEnvelope(value: unknown): value is StripeEventEnvelope {
  */
 export function parseStripeEvent(value: unknown): ParsedEvent<StripeEventEnvelope | StripeThinEvent> | null {
   if (isPlainObject(value) && value.object === "v2.core.event") {
-    if (!stripeThinEventEnvelope.safeParse(value).success) return null;
-  } else if (!isStripeEnvelope(value) && !stripeEventEnvelope.safeParse(value).success) {
+    if (!stripeThinEventEnvelope().safeParse(value).success) return null;
+  } else if (!isStripeEnvelope(value) && !stripeEventEnvelope().safeParse(value).success) {
     return null;
   }
   // Handlers get the body exactly as Stripe sent it, so hand on the input rather than zod's copy.

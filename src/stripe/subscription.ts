@@ -3,42 +3,43 @@ import { z } from "zod";
 import { TollgateError } from "../http/errors.js";
 import type { SubscriptionData } from "../routes/adapters.js";
 import { invalidPayload, issuePaths } from "../validation/issue-paths.js";
+import { lazy } from "../validation/lazy.js";
 import { callStripe } from "./client.js";
-
-/** A Stripe id, or the expanded object that carries it. */
-const idOrObject = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })]);
-/** Unix seconds; Stripe sends null (or leaves the field out) for "none". */
-const seconds = z.number().int().nonnegative().nullish();
-
-/**
- * A subscription item. `price` (API ≥ 2020-08-27: always there) or, on objects written before
- * Prices existed, only `plan`; `current_period_end` sits here from API version 2025-03-31.basil on.
- */
-const itemFields = z.looseObject({
-  price: idOrObject.nullish(),
-  plan: idOrObject.nullish(),
-  current_period_end: seconds,
-});
 
 /**
  * The subscription fields tollgate maps, lenient wherever Stripe is across API versions 2020-08-27
  * to today: `current_period_end` on the subscription (before 2025-03-31.basil) or on its items;
  * `cancel_at_period_end` true, false, null (published for 2025-03-31.basil) or absent; `cancel_at`
  * null or absent; `items` absent on legacy plan-only objects. Strict only where writing would be
- * wrong: ids, the status, a flag or a time of the wrong type.
+ * wrong: ids, the status, a flag or a time of the wrong type. Built on first use (see `lazy`).
  */
-export const subscriptionFields = z.looseObject({
-  id: z.string().min(1),
-  customer: idOrObject,
-  status: z.string().min(1),
-  cancel_at_period_end: z.boolean().nullish(),
-  cancel_at: seconds,
-  current_period_end: seconds,
-  plan: idOrObject.nullish(),
-  items: z.looseObject({ data: z.array(itemFields) }).nullish(),
+export const subscriptionFields = lazy(() => {
+  /** A Stripe id, or the expanded object that carries it. */
+  const idOrObject = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })]);
+  /** Unix seconds; Stripe sends null (or leaves the field out) for "none". */
+  const seconds = z.number().int().nonnegative().nullish();
+  /**
+   * A subscription item. `price` (API ≥ 2020-08-27: always there) or, on objects written before
+   * Prices existed, only `plan`; `current_period_end` sits here from API version 2025-03-31.basil on.
+   */
+  const itemFields = z.looseObject({
+    price: idOrObject.nullish(),
+    plan: idOrObject.nullish(),
+    current_period_end: seconds,
+  });
+  return z.looseObject({
+    id: z.string().min(1),
+    customer: idOrObject,
+    status: z.string().min(1),
+    cancel_at_period_end: z.boolean().nullish(),
+    cancel_at: seconds,
+    current_period_end: seconds,
+    plan: idOrObject.nullish(),
+    items: z.looseObject({ data: z.array(itemFields) }).nullish(),
+  });
 });
 
-export type SubscriptionFields = z.infer<typeof subscriptionFields>;
+export type SubscriptionFields = z.infer<ReturnType<typeof subscriptionFields>>;
 
 /** The id of a Stripe reference that may have been expanded into an object. */
 export function idOf(reference: string | { id: string }): string {
@@ -56,7 +57,7 @@ export function readSubscription(
   // The hand check passes what the schema passes, without its walk and copy on every delivery;
   // whatever it refuses goes to the schema, which decides and names the failing fields.
   if (isSubscriptionFields(value) && priceReference(value) !== null) return value;
-  const result = subscriptionFields.safeParse(value);
+  const result = subscriptionFields().safeParse(value);
   if (!result.success) {
     if (failure === "INVALID_PAYLOAD") throw invalidPayload("subscription", result.error);
     throw new TollgateError(failure, {
@@ -198,7 +199,7 @@ export async function retrieveSubscription(client: () => Promise<Stripe>, id: st
   return { subscription: readSubscription(subscription, "UPSTREAM_ERROR"), readAt };
 }
 
-const subscriptionId = z.looseObject({ id: z.string().min(1) });
+const subscriptionId = lazy(() => z.looseObject({ id: z.string().min(1) }));
 
 /**
  * The id of a subscription event's object: all a deletion needs, and all refetch mode reads from
@@ -206,7 +207,7 @@ const subscriptionId = z.looseObject({ id: z.string().min(1) });
  */
 export function readSubscriptionId(value: unknown): string {
   if (isPlainObject(value) && isId(value.id)) return value.id as string;
-  const result = subscriptionId.safeParse(value);
+  const result = subscriptionId().safeParse(value);
   if (!result.success) throw invalidPayload("subscription", result.error);
   return result.data.id;
 }

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { TollgateError } from "../http/errors.js";
+import { lazy } from "./lazy.js";
 
 /** Longest address accepted (RFC 5321's path limit). */
 export const MAX_EMAIL_LENGTH = 254;
 
-const emailShape = z.email();
+const emailShape = lazy(() => z.email());
 
 /**
  * Trims and lower-cases an email and checks it is a valid address of at most 254 characters.
@@ -17,7 +18,7 @@ export function normalizeEmail(value: unknown, field = "email"): string {
   if (typeof value !== "string" || value.trim() === "") invalid(field, "An email address is required.");
   const email = (value as string).trim().toLowerCase();
   if (email.length > MAX_EMAIL_LENGTH) invalid(field, `An email address has at most ${MAX_EMAIL_LENGTH} characters.`);
-  if (!emailShape.safeParse(email).success) invalid(field, "This is not a valid email address.");
+  if (!emailShape().safeParse(email).success) invalid(field, "This is not a valid email address.");
   return email;
 }
 
