@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromBase64, fromHex, timingSafeEqual, toBase64, toBytes, toHex, utf8 } from "./encoding.js";
+import { equalsHex, fromBase64, fromHex, timingSafeEqual, toBase64, toBytes, toHex, utf8 } from "./encoding.js";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 
@@ -63,5 +63,23 @@ describe("timingSafeEqual", () => {
     ["longer", bytes(1, 2, 3, 0), bytes(1, 2, 3), false],
   ])("%s → %s", (_case, a, b, expected) => {
     expect(timingSafeEqual(a, b)).toBe(expected);
+  });
+});
+
+describe("equalsHex", () => {
+  const bytes = Uint8Array.from([0x00, 0x7f, 0xab, 0xff]);
+  it.each([
+    ["lower case", "007fabff", true],
+    ["upper case", "007FABFF", true],
+    ["one nibble off", "007fabfe", false],
+    ["first nibble off", "107fabff", false],
+    ["too short", "007fab", false],
+    ["too long", "007fabff00", false],
+    ["a non-hex character", "007fabfg", false],
+    ["non-hex characters that would XOR to zero", "00\u007f\u00ab", false],
+    ["a character beyond ASCII", "007fab\u00ff\u00ff", false],
+    ["empty", "", false],
+  ])("%s: %s → %s", (_case, hex, equal) => {
+    expect(equalsHex(bytes, hex)).toBe(equal);
   });
 });

@@ -64,6 +64,23 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+/**
+ * Compares bytes with their hex spelling (either case) in time that depends only on the lengths,
+ * without decoding the hex first. A character that is not a hex digit never matches.
+ */
+export function equalsHex(bytes: Uint8Array, hex: string): boolean {
+  if (hex.length !== bytes.length * 2) return false;
+  let diff = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const high = NIBBLE[hex.charCodeAt(i * 2)] ?? -1;
+    const low = NIBBLE[hex.charCodeAt(i * 2 + 1)] ?? -1;
+    // A non-digit sets a bit outside a byte's range, so it never compares equal. Whether a character
+    // is a digit is the sender's, not the secret's: only the XOR of digits depends on the secret.
+    diff |= (high | low) < 0 ? 0x100 : ((high << 4) | low) ^ (bytes[i] as number);
+  }
+  return diff === 0;
+}
+
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;

@@ -56,13 +56,13 @@ async function upsertFromEvent(ctx: RouteContext, event: StripeEventEnvelope, sy
     const current = await retrieveSubscription(sync.client, id);
     user ??= await findUser(ctx, sync, idOf(current.subscription.customer));
     if (user === null) return ignore(ctx, "no-user");
-    return write(ctx, sync, current.subscription, user.id, refetchedVersion(current, event), "refetched");
+    return await write(ctx, sync, current.subscription, user.id, refetchedVersion(current, event), "refetched");
   }
   const payload = readSubscription(event.data.object);
   const user = await findUser(ctx, sync, idOf(payload.customer));
   if (user === null) return ignore(ctx, "no-user");
   if (!sync.order.claim(payload.id, event.created)) return ignore(ctx, "stale");
-  return write(ctx, sync, payload, user.id, new Date(event.created * 1000), "payload");
+  return await write(ctx, sync, payload, user.id, new Date(event.created * 1000), "payload");
 }
 
 /** The customer id of a subscription event's object, or null when it has none that reads as one. */
@@ -113,7 +113,7 @@ async function completeCheckout(ctx: RouteContext, event: StripeEventEnvelope, s
   }
   if (userId === null) return ignore(ctx, "no-user");
   const current = await retrieveSubscription(sync.client, session.subscriptionId as string);
-  return write(ctx, sync, current.subscription, userId, refetchedVersion(current, event), "refetched");
+  return await write(ctx, sync, current.subscription, userId, refetchedVersion(current, event), "refetched");
 }
 
 const FAILED = "HANDLER_FAILED";
