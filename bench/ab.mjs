@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { cycle, STRIPE_SECRET, SVIX_SECRET, stripePool, svixPool } from "./fixtures.mjs";
+import { benchRoute, cycle, stripePool, svixPool } from "./fixtures.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const [before, after, mode = "stripe", bytesArg, roundsArg = "10"] = process.argv.slice(2);
@@ -67,22 +67,6 @@ async function buildAt(revision, name) {
   return pathToFileURL(join(outdir, "index.mjs")).href;
 }
 
-const noop = async () => {};
-const user = { id: "user_bench", email: "bench@example.com", stripeCustomerId: "cus_bench" };
-function route(tollgate) {
-  return mode === "clerk"
-    ? tollgate.createClerkWebhookRoute({ secret: SVIX_SECRET, on: { "session.created": noop }, audit: () => {} })
-    : tollgate.createWebhookRoute({
-        findUserByCustomerId: async () => user,
-        upsertSubscription: noop,
-        updateSubscriptionStatus: noop,
-        stripe: { webhookSecret: STRIPE_SECRET },
-        sync: "payload",
-        audit: () => {},
-        idempotency: { ttlMs: 300_000 },
-      });
-}
-
 const sides = [];
 for (const [name, revision] of [
   ["before", before],
@@ -91,7 +75,7 @@ for (const [name, revision] of [
   const tollgate = await import(await buildAt(revision, name));
   const count = (rounds + 1) * PER_ROUND + 10;
   const pool = mode === "clerk" ? await svixPool(count, bytes) : await stripePool(count, bytes);
-  sides.push({ name, revision, handler: route(tollgate), next: cycle(pool), micros: [] });
+  sides.push({ name, revision, handler: benchRoute(tollgate, mode), next: cycle(pool), micros: [] });
 }
 
 // Round 0 warms both sides up and is not counted; the order alternates every round.

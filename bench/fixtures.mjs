@@ -74,3 +74,29 @@ export function cycle(pool) {
   let index = 0;
   return () => pool[index++ % pool.length];
 }
+
+const noop = async () => {};
+const benchUser = { id: "user_bench", email: "bench@example.com", stripeCustomerId: "cus_bench" };
+
+/** The no-op database both sides of every comparison write to. */
+export const benchAdapter = {
+  findUserByCustomerId: async () => benchUser,
+  upsertSubscription: noop,
+  updateSubscriptionStatus: noop,
+};
+
+/**
+ * The route the benchmarks drive, from a loaded tollgate module: the Stripe webhook route in payload
+ * mode over the no-op adapter, or the Clerk route with a no-op `session.created` handler.
+ */
+export function benchRoute(tollgate, mode) {
+  return mode === "clerk"
+    ? tollgate.createClerkWebhookRoute({ secret: SVIX_SECRET, on: { "session.created": noop }, audit: () => {} })
+    : tollgate.createWebhookRoute({
+        ...benchAdapter,
+        stripe: { webhookSecret: STRIPE_SECRET },
+        sync: "payload",
+        audit: () => {},
+        idempotency: { ttlMs: 300_000 },
+      });
+}

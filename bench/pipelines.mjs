@@ -3,23 +3,12 @@ import Stripe from "stripe";
 import { Webhook } from "svix";
 import { Bench } from "tinybench";
 import * as tollgate from "tollgate";
-import { cycle, STRIPE_SECRET, SVIX_SECRET, stripePool, svixPool } from "./fixtures.mjs";
+import { benchAdapter, benchRoute, cycle, STRIPE_SECRET, SVIX_SECRET, stripePool, svixPool } from "./fixtures.mjs";
 import { clerkVerifyWebhookRoute, seedStripeRoute } from "./peers.mjs";
 
 const URL = "http://127.0.0.1/webhook";
-const noop = async () => {};
-const user = { id: "user_bench", email: "bench@example.com", stripeCustomerId: "cus_bench" };
-/** The same no-op database for tollgate's route and the hand-written one. */
-const adapter = { findUserByCustomerId: async () => user, upsertSubscription: noop, updateSubscriptionStatus: noop };
-
 function stripeRoute() {
-  return tollgate.createWebhookRoute({
-    ...adapter,
-    stripe: { webhookSecret: STRIPE_SECRET },
-    sync: "payload",
-    audit: () => {},
-    idempotency: { ttlMs: 300_000 },
-  });
+  return benchRoute(tollgate, "stripe");
 }
 
 /** What most apps write: text(), constructEvent, Response.json. */
@@ -37,11 +26,12 @@ function bareStripeRoute() {
 }
 
 function seedRoute() {
-  return seedStripeRoute(adapter, STRIPE_SECRET);
+  // The same no-op database as tollgate's route.
+  return seedStripeRoute(benchAdapter, STRIPE_SECRET);
 }
 
 function clerkRoute() {
-  return tollgate.createClerkWebhookRoute({ secret: SVIX_SECRET, on: { "session.created": noop }, audit: () => {} });
+  return benchRoute(tollgate, "clerk");
 }
 
 function bareSvixRoute() {
@@ -58,7 +48,7 @@ function bareSvixRoute() {
 }
 
 function clerkPeerRoute() {
-  return clerkVerifyWebhookRoute(SVIX_SECRET, { "session.created": noop });
+  return clerkVerifyWebhookRoute(SVIX_SECRET, { "session.created": async () => {} });
 }
 
 const ROUNDS = 3;

@@ -1,25 +1,11 @@
 // Drives one route in a loop for a CPU profile: `node --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile.mjs stripe|clerk|node [n]`,
 // then `node bench/profile-top.mjs /tmp/prof/*.cpuprofile` for the functions with the most self time.
 import * as tollgate from "tollgate";
-import { cycle, STRIPE_SECRET, SVIX_SECRET, stripePool, svixPool } from "./fixtures.mjs";
+import { benchRoute, cycle, stripePool, svixPool } from "./fixtures.mjs";
 
 const [mode = "stripe", count = "20000"] = process.argv.slice(2);
 const n = Number(count);
-const noop = async () => {};
-const user = { id: "user_bench", email: "bench@example.com", stripeCustomerId: "cus_bench" };
-
-const route =
-  mode === "clerk"
-    ? tollgate.createClerkWebhookRoute({ secret: SVIX_SECRET, on: { "session.created": noop }, audit: () => {} })
-    : tollgate.createWebhookRoute({
-        findUserByCustomerId: async () => user,
-        upsertSubscription: noop,
-        updateSubscriptionStatus: noop,
-        stripe: { webhookSecret: STRIPE_SECRET },
-        sync: "payload",
-        audit: () => {},
-        idempotency: { ttlMs: 300_000 },
-      });
+const route = benchRoute(tollgate, mode);
 const next = cycle(mode === "clerk" ? await svixPool(n, 10_240) : await stripePool(n, 1024));
 const started = performance.now();
 for (let i = 0; i < n; i++) {
