@@ -46,7 +46,7 @@ export interface RouteContext<S extends object = Record<never, never>> {
   /**
    * Reads the body once, refusing more than `maxBytes` with 413 `PAYLOAD_TOO_LARGE` (counted as it
    * arrives, whatever `content-length` says) and a body slower than the route's `bodyTimeoutMs`
-   * with 408 `REQUEST_TIMEOUT`.
+   * with 408 `REQUEST_TIMEOUT`. A method of the context: call it as `ctx.readBody(n)`.
    */
   readBody(maxBytes: number): Promise<Uint8Array>;
   /** The audit entry being built. */
