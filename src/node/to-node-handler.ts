@@ -154,8 +154,9 @@ export function toNodeHandler(route: Handler): NodeHandler {
   };
 }
 
-// A handler not made by `compose` reads the request itself: give it the body through the same
-// bounded reader.
+// A handler not made by `compose` reads the request itself: give it the body chunk by chunk as it
+// arrives (paused in between). Its size and time limits are that handler's own: tollgate's bounded
+// reader belongs to the routes `compose` made.
 function plainRequest(source: RequestSource): Request {
   const body = source.body();
   if (body === null) return source.toRequest(null);
