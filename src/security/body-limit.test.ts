@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { compose } from "../http/compose.js";
+import type { AuditEntry } from "../http/audit-entry.js";
+import { compose, type Middleware } from "../http/compose.js";
+import { audit } from "./audit.js";
 import { bodyLimit } from "./body-limit.js";
 
 /** A body streamed in chunks, without a content-length, that records whether it was cancelled. */
@@ -176,6 +178,56 @@ describe("bodyLimit", () => {
     const response = await compose([bodyLimit({ timeoutMs: 50 })], () => new Response(null))(stalled);
     expect(response.status).toBe(408);
     expect(await response.json()).toMatchObject({ code: "REQUEST_TIMEOUT" });
+  });
+
+  it("answers 408 to a stalled body that a layer reads through ctx.request before the body layer", async () => {
+    const stalled = new Request("https://app.example/hook", {
+      method: "POST",
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes(3));
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    const early: Middleware = async (ctx, next) => {
+      await ctx.request.arrayBuffer();
+      return next();
+    };
+    const response = await compose([audit({ sink: false }), early, bodyLimit({ timeoutMs: 50 })], () =>
+      Response.json({}),
+    )(stalled);
+    expect(response.status).toBe(408);
+    expect(await response.json()).toMatchObject({ code: "REQUEST_TIMEOUT" });
+  });
+
+  it("audits a Web client that goes away mid-body as rejected / CLIENT_ABORTED / 499, with no stack on the console", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    let sent = false;
+    const leaving = new Request("https://app.example/hook", {
+      method: "POST",
+      body: new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) controller.error(new TypeError("terminated"));
+          else controller.enqueue(bytes(3));
+          sent = true;
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    const entries: AuditEntry[] = [];
+    const endpoint = vi.fn(() => Response.json({}));
+    const response = await compose(
+      [audit({ sink: (entry) => void entries.push(entry as AuditEntry) }), bodyLimit()],
+      endpoint,
+    )(leaving);
+    expect(response.status).toBe(499);
+    expect(endpoint).not.toHaveBeenCalled();
+    expect(entries).toEqual([
+      expect.objectContaining({ outcome: "rejected", reason: "CLIENT_ABORTED", status: 499, level: "warn" }),
+    ]);
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
   });
 
   it("answers 400 when the stream is longer than its declared content-length (within the limit)", async () => {
