@@ -24,19 +24,6 @@ for (let i = 0; i < 16; i++) {
   NIBBLE["0123456789ABCDEF".charCodeAt(i)] = i;
 }
 
-/** Hex → bytes, or null when the text is not even-length hex. */
-export function fromHex(hex: string): Uint8Array | null {
-  if (hex.length % 2 !== 0) return null;
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    const high = NIBBLE[hex.charCodeAt(i * 2)] ?? -1;
-    const low = NIBBLE[hex.charCodeAt(i * 2 + 1)] ?? -1;
-    if (high < 0 || low < 0) return null;
-    out[i] = (high << 4) | low;
-  }
-  return out;
-}
-
 export function toBase64(bytes: Uint8Array): string {
   let binary = "";
   for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number);
