@@ -1,7 +1,7 @@
 export { svixScheme, svixSignature, verifySvixSignature } from "./clerk/signature.js";
 export { HMAC_IMPLEMENTATION } from "./crypto/hmac.js";
 export type { AuditEntry, AuditOutcome, AuditRecord, AuditSink, SecurityWarningEntry } from "./http/audit-entry.js";
-export { readRequestBody } from "./http/body.js";
+export { readRequestBody } from "./http/body-tap.js";
 export {
   type ComposeOptions,
   chain,

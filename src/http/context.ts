@@ -1,5 +1,6 @@
 import type { AuditRecord, RouteName } from "./audit-entry.js";
-import { type BodyTap, type ChunkSource, createBodyTap, webChunkSource } from "./body.js";
+import { type BodyTap, type ChunkSource, webChunkSource } from "./body.js";
+import { createBodyTap } from "./body-tap.js";
 import { TollgateError } from "./errors.js";
 import type { ErrorReporter } from "./report-error.js";
 import { normalizeIp, type SourceIpOptions, sourceIpOf } from "./source-ip.js";
