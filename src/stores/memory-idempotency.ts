@@ -44,38 +44,40 @@ export function createMemoryIdempotencyStore(options: MemoryStoreOptions = {}): 
     for (const [key, leaseEnd] of inFlight) if (leaseEnd <= current) inFlight.delete(key);
     sweepAt = Math.max(max, inFlight.size * 2);
   };
-  const local: InProcessIdempotency = {
-    claim(key, leaseMs) {
-      const current = now();
-      const doneUntil = done.get(key);
-      if (doneUntil !== undefined && doneUntil > current) return "duplicate";
-      const leaseEnd = inFlight.get(key);
-      if (leaseEnd !== undefined && leaseEnd > current) return "in-flight";
-      if (inFlight.size >= sweepAt) sweep(current);
-      inFlight.set(key, current + leaseMs);
-      return "claimed";
-    },
-    complete(key, ttlMs) {
-      inFlight.delete(key);
-      done.set(key, now() + ttlMs);
-    },
-    release(key) {
-      inFlight.delete(key);
-    },
-    store: undefined as unknown as IdempotencyStore,
-  };
+  function claimNow(key: string, leaseMs: number): ClaimResult {
+    const current = now();
+    const doneUntil = done.get(key);
+    if (doneUntil !== undefined && doneUntil > current) return "duplicate";
+    const leaseEnd = inFlight.get(key);
+    if (leaseEnd !== undefined && leaseEnd > current) return "in-flight";
+    if (inFlight.size >= sweepAt) sweep(current);
+    inFlight.set(key, current + leaseMs);
+    return "claimed";
+  }
+  function completeNow(key: string, ttlMs: number): void {
+    inFlight.delete(key);
+    done.set(key, now() + ttlMs);
+  }
+  function releaseNow(key: string): void {
+    inFlight.delete(key);
+  }
   const store: IdempotencyStore = {
     async claim(key, leaseMs) {
-      return local.claim(key, leaseMs);
+      return claimNow(key, leaseMs);
     },
     async complete(key, ttlMs) {
-      local.complete(key, ttlMs);
+      completeNow(key, ttlMs);
     },
     async release(key) {
-      local.release(key);
+      releaseNow(key);
     },
   };
-  local.store = { ...store };
+  const local: InProcessIdempotency = {
+    claim: claimNow,
+    complete: completeNow,
+    release: releaseNow,
+    store: { ...store },
+  };
   // Not enumerable: a store spread into a new object with a method replaced is not this store.
   Object.defineProperty(store, IN_PROCESS, { value: local });
   return store;
