@@ -33,6 +33,19 @@ function lying(body: Uint8Array<ArrayBuffer>, declared: number) {
 }
 
 const bytes = (length: number, fill = 0x78) => new Uint8Array(length).fill(fill);
+
+/** A streamed body that sends `first` and then nothing more, never ending (a stalled client). */
+function stalledAfter(first: Uint8Array) {
+  return new Request("https://app.example/hook", {
+    method: "POST",
+    body: new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(first);
+      },
+    }),
+    duplex: "half",
+  } as RequestInit);
+}
 /** A body with its content-length declared, as an HTTP server hands it over. */
 const post = (body: Uint8Array<ArrayBuffer> | string) =>
   new Request("https://app.example/hook", {
@@ -166,30 +179,14 @@ describe("bodyLimit", () => {
   });
 
   it("answers 408 REQUEST_TIMEOUT when the body stalls past timeoutMs", async () => {
-    const stalled = new Request("https://app.example/hook", {
-      method: "POST",
-      body: new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(bytes(3));
-        },
-      }),
-      duplex: "half",
-    } as RequestInit);
+    const stalled = stalledAfter(bytes(3));
     const response = await compose([bodyLimit({ timeoutMs: 50 })], () => new Response(null))(stalled);
     expect(response.status).toBe(408);
     expect(await response.json()).toMatchObject({ code: "REQUEST_TIMEOUT" });
   });
 
   it("answers 408 to a stalled body that a layer reads through ctx.request before the body layer", async () => {
-    const stalled = new Request("https://app.example/hook", {
-      method: "POST",
-      body: new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(bytes(3));
-        },
-      }),
-      duplex: "half",
-    } as RequestInit);
+    const stalled = stalledAfter(bytes(3));
     const early: Middleware = async (ctx, next) => {
       await ctx.request.arrayBuffer();
       return next();
