@@ -1,6 +1,7 @@
 import { heldTokens } from "./held-tokens.js";
 import {
   assertQuery,
+  expiredRowsSweep,
   milliseconds,
   type PostgresStoreOptions,
   rowsOf,
@@ -89,7 +90,6 @@ ON CONFLICT (key) DO UPDATE
   SET claim_token = NULL, completed_at = EXCLUDED.completed_at, expires_at = EXCLUDED.expires_at
 RETURNING 1 AS done`;
   const releaseSql = `DELETE FROM ${t} WHERE key = $1::text AND claim_token = $2::text AND completed_at IS NULL RETURNING 1 AS released`;
-  const sweepSql = `WITH swept AS (DELETE FROM ${t} WHERE expires_at <= now() RETURNING 1) SELECT count(*)::int AS n FROM swept`;
 
   return {
     schema,
@@ -115,9 +115,6 @@ RETURNING 1 AS done`;
       if (token === undefined) return;
       await run(releaseSql, [key, token]);
     },
-    async sweep() {
-      const [row] = rowsOf(await run(sweepSql, []));
-      return Number(row?.n ?? 0);
-    },
+    sweep: expiredRowsSweep(run, table, "expires_at"),
   };
 }

@@ -85,6 +85,18 @@ export function rowsOf(result: unknown): readonly SqlRow[] {
   throw new TypeError("tollgate: the query function must resolve to an array of rows or to { rows }");
 }
 
+/**
+ * A store's `sweep`: deletes the rows of `table` whose `column` (a time) has passed on the
+ * database's clock, in one statement, and resolves to how many it deleted.
+ */
+export function expiredRowsSweep(run: SqlQuery, table: TableName, column: string): () => Promise<number> {
+  const sql = `WITH swept AS (DELETE FROM ${table.sql} WHERE ${column} <= now() RETURNING 1) SELECT count(*)::int AS n FROM swept`;
+  return async () => {
+    const [row] = rowsOf(await run(sql, []));
+    return Number(row?.n ?? 0);
+  };
+}
+
 /** A duration in milliseconds as the positive finite number the SQL multiplies into an interval. */
 export function milliseconds(ms: number, name: string): number {
   if (typeof ms !== "number" || !Number.isFinite(ms) || ms <= 0) {

@@ -1,5 +1,6 @@
 import {
   assertQuery,
+  expiredRowsSweep,
   milliseconds,
   type PostgresStoreOptions,
   rowsOf,
@@ -70,7 +71,6 @@ ON CONFLICT (key) DO UPDATE SET
   reset_at = CASE WHEN r.reset_at <= now() THEN EXCLUDED.reset_at ELSE r.reset_at END
 RETURNING count::int AS count, (extract(epoch FROM reset_at) * 1000)::float8 AS reset_ms,
   (extract(epoch FROM now()) * 1000)::float8 AS now_ms`;
-  const sweepSql = `WITH swept AS (DELETE FROM ${t} WHERE reset_at <= now() RETURNING 1) SELECT count(*)::int AS n FROM swept`;
 
   // How far the database's clock is ahead of this instance's, estimated from one round trip and
   // kept for a while: every hit of a window then reports the same resetAt (a fresh estimate per hit
@@ -92,9 +92,6 @@ RETURNING count::int AS count, (extract(epoch FROM reset_at) * 1000)::float8 AS 
       }
       return { count, resetAt: Math.round(resetMs - offset.ms) };
     },
-    async sweep() {
-      const [row] = rowsOf(await run(sweepSql, []));
-      return Number(row?.n ?? 0);
-    },
+    sweep: expiredRowsSweep(run, table, "reset_at"),
   };
 }
