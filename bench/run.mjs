@@ -1,12 +1,13 @@
 // `npm run bench [-- P1 P3 …]`: runs the benchmarks of docs/performance.md and prints every ratio
 // against its peer, measured in this one run, with its target.
 import os from "node:os";
+import { runAlloc } from "./alloc.mjs";
 import { runP4 } from "./cold-start.mjs";
 import { runP5 } from "./heap.mjs";
 import { runP3 } from "./http.mjs";
 import { runP1, runP2, runPeers } from "./pipelines.mjs";
 
-const suites = { P1: runP1, P2: runP2, peers: runPeers, P3: runP3, P4: runP4, P5: runP5 };
+const suites = { P1: runP1, P2: runP2, peers: runPeers, alloc: runAlloc, P3: runP3, P4: runP4, P5: runP5 };
 const selected = process.argv.slice(2).filter((name) => name in suites);
 
 function verdict(row) {
