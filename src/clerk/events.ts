@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { RouteContext } from "../http/context.js";
 import type { ParsedEvent } from "../security/event-payload.js";
 import { lazy } from "../validation/lazy.js";
+import { isClerkSessionData, isClerkUserData } from "./data-checks.js";
 import {
   type ClerkBillingSubscription,
   type ClerkBillingSubscriptionItem,
@@ -121,11 +122,53 @@ const schemasByFamily = lazy((): Record<string, z.ZodType> => {
 
 /** The data schema of a typed event, or undefined for types tollgate does not know. */
 export function dataSchemaOf(type: string): z.ZodType | undefined {
-  const [family, action] = type.split(".", 2);
-  if (family === undefined || action === undefined) return undefined;
-  const schemas = schemasByFamily();
-  if ((family === "user" || family === "organization") && action === "deleted") return schemas.deleted;
-  return Object.hasOwn(schemas, family) ? schemas[family] : undefined;
+  const name = schemaNameOf(type);
+  return name === undefined ? undefined : schemasByFamily()[name];
+}
+
+const SCHEMA_NAMES = new Set([
+  "user",
+  "session",
+  "organization",
+  "organizationMembership",
+  "subscription",
+  "subscriptionItem",
+  "paymentAttempt",
+]);
+
+/** The key of `schemasByFamily` for `type`, found without building a schema. */
+function schemaNameOf(type: string): string | undefined {
+  const dot = type.indexOf(".");
+  if (dot === -1) return undefined;
+  const family = type.slice(0, dot);
+  if (!SCHEMA_NAMES.has(family)) return undefined;
+  const action = type.slice(dot + 1).split(".", 1)[0];
+  return (family === "user" || family === "organization") && action === "deleted" ? "deleted" : family;
+}
+
+/**
+ * How the route checks a typed event's data: by hand first where a hand check exists (a pass
+ * means the schema would pass too), else, or when the hand check refuses, with the schema, which
+ * names the failing field. Undefined for types whose data tollgate does not validate. Nothing here
+ * builds a schema until one is needed.
+ */
+export interface DataCheck {
+  byHand: ((data: unknown) => boolean) | undefined;
+  schema(): z.ZodType;
+}
+
+const BY_HAND: Readonly<Record<string, (data: unknown) => boolean>> = {
+  user: isClerkUserData,
+  session: isClerkSessionData,
+};
+
+export function dataCheckOf(type: string): DataCheck | undefined {
+  const name = schemaNameOf(type);
+  if (name === undefined) return undefined;
+  return {
+    byHand: Object.hasOwn(BY_HAND, name) ? BY_HAND[name] : undefined,
+    schema: () => schemasByFamily()[name] as z.ZodType,
+  };
 }
 
 /** The type under either spelling of Clerk Billing's past-due events (`pastDue` and `past_due`). */
