@@ -6,11 +6,7 @@
  * together.
  */
 
-type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isPlainObject } from "../validation/plain-object.js";
 
 /** `z.string().min(1)` */
 function isId(value: unknown): boolean {
@@ -30,26 +26,26 @@ function isOptionalTime(value: unknown): boolean {
 /** `z.record(z.string(), z.unknown()).nullish()`, for the objects JSON gives (plain prototypes only) */
 function isOptionalMetadata(value: unknown): boolean {
   if (value === undefined || value === null) return true;
-  if (!isObject(value)) return false;
+  if (!isPlainObject(value)) return false;
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }
 
 function isEmailAddress(value: unknown): boolean {
-  if (!isObject(value)) return false;
+  if (!isPlainObject(value)) return false;
   const { verification } = value;
   return (
     typeof value.id === "string" &&
     typeof value.email_address === "string" &&
     (verification === undefined ||
       verification === null ||
-      (isObject(verification) && isOptionalText(verification.status)))
+      (isPlainObject(verification) && isOptionalText(verification.status)))
   );
 }
 
 /** The `user` schema: a user of `user.created` and `user.updated`. */
 export function isClerkUserData(value: unknown): boolean {
-  if (!isObject(value)) return false;
+  if (!isPlainObject(value)) return false;
   const addresses = value.email_addresses;
   if (addresses !== undefined) {
     if (!Array.isArray(addresses)) return false;
@@ -74,7 +70,7 @@ export function isClerkUserData(value: unknown): boolean {
 
 /** The `session` schema: the session of every `session.*` event. */
 export function isClerkSessionData(value: unknown): boolean {
-  if (!isObject(value)) return false;
+  if (!isPlainObject(value)) return false;
   return (
     isId(value.id) &&
     isId(value.user_id) &&

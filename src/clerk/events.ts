@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { RouteContext } from "../http/context.js";
 import type { ParsedEvent } from "../security/event-payload.js";
 import { lazy } from "../validation/lazy.js";
+import { isPlainObject } from "../validation/plain-object.js";
 import { isClerkSessionData, isClerkUserData } from "./data-checks.js";
 import {
   type ClerkBillingSubscription,
@@ -176,10 +177,6 @@ export function typeAliases(type: string): string[] {
   if (type.endsWith(".pastDue")) return [type, type.replace(/\.pastDue$/, ".past_due")];
   if (type.endsWith(".past_due")) return [type, type.replace(/\.past_due$/, ".pastDue")];
   return [type];
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

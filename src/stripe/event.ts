@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ParsedEvent } from "../security/event-payload.js";
 import { lazy } from "../validation/lazy.js";
+import { isPlainObject } from "../validation/plain-object.js";
 
 /**
  * The envelope every Stripe event shares. Only what tollgate relies on is checked; unknown fields
@@ -19,10 +20,6 @@ export const stripeEventEnvelope = lazy(() =>
     data: z.looseObject({ object: z.custom<Record<string, unknown>>(isPlainObject) }),
   }),
 );
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** A verified Stripe event as tollgate sees it: the checked envelope, everything else as received. */
 export type StripeEventEnvelope = z.infer<ReturnType<typeof stripeEventEnvelope>>;

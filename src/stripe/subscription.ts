@@ -4,6 +4,7 @@ import { TollgateError } from "../http/errors.js";
 import type { SubscriptionData } from "../routes/adapters.js";
 import { invalidPayload, issuePaths } from "../validation/issue-paths.js";
 import { lazy } from "../validation/lazy.js";
+import { isPlainObject } from "../validation/plain-object.js";
 import { callStripe } from "./client.js";
 
 /**
@@ -76,10 +77,6 @@ export function readSubscription(
     });
   }
   return result.data;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 const isId = (value: unknown): boolean => typeof value === "string" && value.length > 0;
