@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RouteContext } from "../http/context.js";
-import { clerkEventEnvelope, dataSchemaOf, isClerkEnvelope, parseClerkEvent } from "./events.js";
+import { clerkEventEnvelope, dataCheckOf, isClerkEnvelope, parseClerkEvent } from "./events.js";
 
 const ctx = (deliveryId?: string) => ({ state: deliveryId === undefined ? {} : { deliveryId } }) as RouteContext;
 
@@ -46,7 +46,7 @@ describe("the hand-written Clerk envelope check", () => {
   });
 });
 
-describe("dataSchemaOf", () => {
+describe("dataCheckOf", () => {
   it.each([
     ["user.created", true],
     ["user.deleted", true],
@@ -57,7 +57,7 @@ describe("dataSchemaOf", () => {
     ["__proto__.created", false],
     ["nodot", false],
   ])("%s → a schema: %s (nothing inherited from Object.prototype)", (type, known) => {
-    const schema = dataSchemaOf(type);
+    const schema = dataCheckOf(type)?.schema();
     expect(schema !== undefined).toBe(known);
     if (schema !== undefined) expect(typeof schema.safeParse).toBe("function");
   });

@@ -121,12 +121,6 @@ const schemasByFamily = lazy((): Record<string, z.ZodType> => {
   };
 });
 
-/** The data schema of a typed event, or undefined for types tollgate does not know. */
-export function dataSchemaOf(type: string): z.ZodType | undefined {
-  const name = schemaNameOf(type);
-  return name === undefined ? undefined : schemasByFamily()[name];
-}
-
 const SCHEMA_NAMES = new Set([
   "user",
   "session",
